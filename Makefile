@@ -1,0 +1,70 @@
+# vmap_ext: crash extension listing and reading vmap areas.
+#
+#   make              build vmap_ext.so against $(CRASH_INC)/defs.h
+#   make install      put it where crash's "extend vmap_ext.so" finds it
+#   make demo         set up, build the 6.12 fixture dump, run vmap on it
+#   make check        set up, run unit and end-to-end tests
+#   make unit         unit tests only (synthetic images, ASan/UBSan)
+#   make e2e          end-to-end tests only (real kernels, dumps, crash)
+
+CRASH_INC ?= /usr/include/crash
+TARGET ?= $(shell uname -m | sed -e 's/x86_64/X86_64/' -e 's/aarch64/ARM64/')
+CC ?= gcc
+PREFIX ?= /usr
+EXTDIR ?= $(PREFIX)/lib/x86_64-linux-gnu/crash/extensions
+BUILD ?= build
+
+CORE_SRC := src/vx_ctx.c src/vx_walk.c src/vx_block.c src/vx_read.c \
+	    src/vx_print.c src/vx_dwarf.c
+CORE_HDR := include/vx.h include/vx_flags.h include/vx_dwarf.h \
+	    src/vx_internal.h
+CORE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC \
+	       -fvisibility=hidden -Iinclude -Isrc
+ADAPTER_CFLAGS := -O2 -g -Wall -fPIC -fvisibility=hidden -D$(TARGET) \
+		  -I$(CRASH_INC) -Iinclude
+LDLIBS := -ldw -lelf
+
+CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
+
+all: vmap_ext.so
+
+$(BUILD)/%.o: src/%.c $(CORE_HDR)
+	@mkdir -p $(BUILD)
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(BUILD)/vmap_ext.o: vmap_ext.c $(CORE_HDR) $(CRASH_INC)/defs.h
+	@mkdir -p $(BUILD)
+	$(CC) $(ADAPTER_CFLAGS) -c $< -o $@
+
+vmap_ext.so: $(BUILD)/vmap_ext.o $(CORE_OBJ)
+	$(CC) -shared -Wl,-soname,vmap_ext.so -o $@ $^ $(LDLIBS)
+
+$(CRASH_INC)/defs.h:
+	./scripts/setup.sh
+
+install: vmap_ext.so
+	install -D -m 0755 vmap_ext.so $(DESTDIR)$(EXTDIR)/vmap_ext.so
+
+setup:
+	./scripts/setup.sh
+
+unit:
+	$(MAKE) -C tests/unit run
+
+e2e: vmap_ext.so
+	./tests/e2e/run.sh
+
+check: setup
+	$(MAKE) vmap_ext.so
+	$(MAKE) unit
+	./tests/e2e/run.sh
+
+demo: setup
+	$(MAKE) vmap_ext.so
+	./scripts/demo.sh
+
+clean:
+	rm -rf $(BUILD) vmap_ext.so
+	$(MAKE) -C tests/unit clean
+
+.PHONY: all install setup unit e2e check demo clean

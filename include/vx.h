@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vx: the kernel-structure core of vmap_ext.
+ *
+ * The core knows mm/vmalloc.c (vmap_area, vm_struct, vmap_node,
+ * vmap_block, the vmap_blocks xarrays) but nothing about crash.  It reads
+ * the target only through struct vx_ops, so the same code runs inside
+ * crash (vmap_ext.c) and over synthetic memory images (tests/unit).
+ */
+#ifndef VX_H
+#define VX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum vx_status {
+	VX_OK = 0,
+	VX_ERR_FAULT,		/* target memory unreadable */
+	VX_ERR_UNSUPPORTED,	/* a required symbol or member is missing */
+	VX_ERR_CORRUPT,		/* target data inconsistent */
+	VX_ERR_RANGE,		/* address outside vmap space / no such area */
+	VX_ERR_INVAL,		/* bad argument */
+	VX_ERR_INTR,		/* interrupted by the user */
+	VX_STOP,		/* a callback asked the walk to stop */
+};
+
+/* How the core reaches the target.  Every hook returns 0 on success. */
+struct vx_ops {
+	/* Read kernel virtual memory; must never abort the caller. */
+	int (*read)(void *priv, uint64_t kvaddr, void *buf, size_t len);
+	/* Address of a kernel symbol (per-CPU symbols: their offset). */
+	int (*symbol)(void *priv, const char *name, uint64_t *addr);
+	/* Offset and size of TYPE.MEMBER (size of the whole type if
+	 * MEMBER is NULL, offset 0 then). */
+	int (*member)(void *priv, const char *type, const char *member,
+		      long *offset, long *size);
+	/* Page-table translation: 0 mapped, 1 not mapped, <0 unknown. */
+	int (*translate)(void *priv, uint64_t kvaddr, uint64_t *paddr);
+	/* "func+0xoff" for a text address; empty string if unknown. */
+	void (*symbolize)(void *priv, uint64_t addr, char *buf, size_t len);
+	/* Optional: VMALLOC_START / VMALLOC_END as the host knows them. */
+	int (*vmalloc_range)(void *priv, uint64_t *start, uint64_t *end);
+	/* Optional: one-line diagnostics (corruption found during a walk). */
+	void (*warn)(void *priv, const char *msg);
+	/* Optional: non-zero once the user pressed Ctrl-C. */
+	int (*interrupted)(void *priv);
+};
+
+struct vx_field {
+	long off;		/* < 0: member absent */
+	long size;
+};
+
+/* Type layouts taken from the dump's type information, never tabled. */
+struct vx_layout {
+	long va_sz;
+	struct vx_field va_start, va_end, va_list, va_vm, va_flags,
+		va_purge_list;
+	long vm_sz;
+	struct vx_field vm_addr, vm_size, vm_flags, vm_pages, vm_nr_pages,
+		vm_phys_addr, vm_caller, vm_page_order;
+	long vn_sz;
+	struct vx_field vn_busy, vn_lazy, rbl_head;
+	long vb_sz;
+	struct vx_field vb_va, vb_free, vb_dirty, vb_used_map, vb_dirty_min,
+		vb_dirty_max, vb_cpu;
+	struct vx_field vbq_vmap_blocks;
+	struct vx_field xa_head, xn_shift, xn_slots;
+	struct vx_field lh_next;
+};
+
+enum vx_era {
+	VX_ERA_LIST,		/* <= 6.8: vmap_area_list + purge list */
+	VX_ERA_NODES,		/* >= 6.9: vmap_nodes[] busy/lazy */
+};
+
+enum vx_kind {
+	VX_K_VMALLOC,
+	VX_K_VMALLOC_USER,
+	VX_K_VMAP,
+	VX_K_IOREMAP,
+	VX_K_DMA_COHERENT,
+	VX_K_SPARSE,
+	VX_K_UNINIT,
+	VX_K_VM_OTHER,		/* vm_struct with no type bit we know */
+	VX_K_VM_MAP_RAM,
+	VX_K_VMAP_BLOCK,
+	VX_K_TRANSIENT,		/* vm == NULL, no VMAP_RAM: being set up */
+	VX_K_LAZY,
+	VX_K_NR,
+};
+
+enum vx_state { VX_BUSY, VX_LAZY };
+
+struct vx_area {
+	uint64_t va;		/* struct vmap_area address */
+	uint64_t start, end;
+	uint64_t vm;		/* struct vm_struct address or 0 */
+	uint64_t va_flags;
+	int node;		/* vmap node, -1 before 6.9 */
+	enum vx_state state;
+	enum vx_kind kind;
+	bool vm_valid;		/* vm_* below were read and checked */
+	uint64_t vm_addr, vm_size, vm_flags, vm_pages, vm_phys_addr,
+		vm_caller, vm_nr_pages;
+	unsigned int vm_page_order;
+	uint64_t vb;		/* struct vmap_block for VX_K_VMAP_BLOCK */
+};
+
+/* One region of a vmap_block: a run of pages in one state. */
+enum vx_vb_state { VX_VB_USED, VX_VB_DIRTY, VX_VB_FREE };
+
+struct vx_vb_region {
+	uint64_t start, end;
+	unsigned long first_page, pages;
+	enum vx_vb_state state;
+};
+
+struct vx_block {
+	uint64_t vb, va, start;
+	unsigned long bits;	/* VMAP_BBMAP_BITS */
+	unsigned long free, dirty, dirty_min, dirty_max;
+	long cpu;		/* vb->cpu, -1 where absent */
+	bool derived;		/* no used_map: inferred from page tables */
+	bool ambiguous;		/* derived, and more than one reading fits */
+	unsigned long used;	/* pages in use */
+	unsigned char *map;	/* one byte per page: enum vx_vb_state */
+};
+
+#define VX_MAX_NODES	1024
+#define VX_MAX_CPUS	8192
+#define VX_ERRLEN	256
+
+struct vx_ctx {
+	const struct vx_ops *ops;
+	void *priv;
+	struct vx_layout l;
+	enum vx_era era;
+	bool has_va_flags;	/* 6.3+ semantics of vmap_area.flags */
+	bool percpu_xa;		/* 6.4+: vmap_block_queue.vmap_blocks */
+	uint64_t vmalloc_start, vmalloc_end;
+	uint64_t page_size;
+	/* list era */
+	uint64_t busy_head, lazy_head;
+	/* node era */
+	uint64_t nodes;
+	unsigned int nr_nodes;
+	uint64_t zone_size;
+	/* blocks */
+	uint64_t vmap_blocks;	/* global xarray (<= 6.3) */
+	uint64_t vbq;		/* per-CPU vmap_block_queue offset */
+	unsigned long vb_bits;	/* VMAP_BBMAP_BITS, 0 until known */
+	unsigned int nr_cpu_ids;
+	unsigned long *possible;	/* cpu_possible_mask bits */
+	uint64_t *cpu_off;		/* __per_cpu_offset[] */
+	/* limits derived from the dump */
+	unsigned long max_areas;
+	/* diagnostics */
+	unsigned long nr_warnings;
+	char err[VX_ERRLEN];
+};
+
+/* Lifecycle: probe symbols and layouts; vx_ctx_deinit frees. */
+int vx_ctx_init(struct vx_ctx *ctx, const struct vx_ops *ops, void *priv);
+void vx_ctx_deinit(struct vx_ctx *ctx);
+
+/* Walk flags */
+#define VX_WALK_BUSY	0x1
+#define VX_WALK_LAZY	0x2
+#define VX_WALK_ALL	(VX_WALK_BUSY | VX_WALK_LAZY)
+
+typedef int (*vx_area_fn)(struct vx_ctx *ctx, const struct vx_area *area,
+			  void *arg);
+
+/*
+ * Call FN for every area, in address order across all lists and nodes.
+ * FN returning non-zero stops the walk (VX_STOP is then returned as
+ * VX_OK).  Corruption found on the way is reported through ops->warn and
+ * the walk goes on with what is still reachable.
+ */
+int vx_for_each_area(struct vx_ctx *ctx, unsigned int flags, vx_area_fn fn,
+		     void *arg);
+
+/* The area containing ADDR (busy or lazy).  VX_ERR_RANGE if none. */
+int vx_find_area(struct vx_ctx *ctx, uint64_t addr, struct vx_area *ret);
+
+/* Decode the vmap_block behind AREA; vx_block_release frees ret->map. */
+int vx_block_get(struct vx_ctx *ctx, const struct vx_area *area,
+		 struct vx_block *ret);
+void vx_block_release(struct vx_block *blk);
+/* Call FN for each maximal run of pages in one state. */
+int vx_block_for_each_region(const struct vx_block *blk,
+			     int (*fn)(const struct vx_vb_region *, void *),
+			     void *arg);
+
+/* Sink for vx_read(): data is delivered in address order, holes too. */
+struct vx_read_sink {
+	int (*data)(void *arg, uint64_t addr, const void *buf, size_t len);
+	int (*hole)(void *arg, uint64_t addr, uint64_t len,
+		    const char *reason);
+	void *arg;
+};
+
+/* Read [addr, addr+len) of vmap space as the kernel means it. */
+int vx_read(struct vx_ctx *ctx, uint64_t addr, uint64_t len,
+	    const struct vx_read_sink *sink);
+
+/* Output (vx_print.c): crash-style tables on any FILE *. */
+struct vx_list_opts {
+	unsigned int kinds;	/* bit (1 << enum vx_kind); 0: all kinds */
+	int node;		/* -1: every node */
+	bool regions;		/* show the vb regions of each vmap_block */
+	bool have_addr;		/* only the area containing addr */
+	uint64_t addr;
+};
+
+int vx_print_list(struct vx_ctx *ctx, FILE *fp,
+		  const struct vx_list_opts *opts);
+int vx_print_summary(struct vx_ctx *ctx, FILE *fp,
+		     const struct vx_list_opts *opts);
+
+struct vx_dump_opts {
+	int width;		/* bytes per unit: 1, 2, 4 or 8 */
+	bool ascii;		/* ASCII column, as rd */
+	FILE *raw;		/* non-NULL: write raw bytes here instead */
+};
+
+int vx_print_read(struct vx_ctx *ctx, FILE *fp, uint64_t addr, uint64_t len,
+		  const struct vx_dump_opts *opts);
+
+const char *vx_kind_name(enum vx_kind kind);
+int vx_kind_parse(const char *name, enum vx_kind *ret);
+const char *vx_vb_state_name(enum vx_vb_state state);
+
+/* Record an error message in ctx->err and return STATUS. */
+int vx_err(struct vx_ctx *ctx, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Report a corruption through ops->warn (never stops the caller). */
+void vx_warn(struct vx_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* VX_H */

@@ -1,0 +1,18 @@
+#!/bin/bash
+# Install what building vmap_ext and running its tests needs on Debian 12.
+# Idempotent and quiet; the e2e harness installs its own extras
+# (qemu, kernel sources, busybox) in tests/e2e/mkfixture.sh.
+set -euo pipefail
+
+pkgs=(crash gdb gcc make libc6-dev libdw-dev libelf-dev python3)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "setup: installing ${missing[*]}" >&2
+[ "$(id -u)" -eq 0 ] || { echo "setup: run as root (apt-get)" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq "${missing[@]}" >/dev/null

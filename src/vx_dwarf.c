@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Layout provider over libdw.  mm/vmalloc.c defines (or pulls in) every
+ * type the core reads: vmap_node, vmap_block, vmap_block_queue and rb_list
+ * are local to it; vmap_area, vm_struct, xarray and list_head come with
+ * it.  xa_node may only be declared there, so lib/xarray.c is the second
+ * unit we index.  Nothing else of the debuginfo is parsed.
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vx_dwarf.h"
+
+static const char *const vx_units[] = { "mm/vmalloc.c", "lib/xarray.c" };
+static const char *const vx_types[] = {
+	"vmap_area", "vm_struct", "vmap_node", "rb_list", "vmap_block",
+	"vmap_block_queue", "xarray", "xa_node", "list_head", "cpumask",
+};
+#define NR_TYPES (sizeof(vx_types) / sizeof(vx_types[0]))
+
+struct vx_dwarf {
+	int fd;
+	Dwarf *dbg;
+	Dwarf_Off type_die[NR_TYPES];	/* 0: not found */
+};
+
+static bool unit_wanted(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < sizeof(vx_units) / sizeof(vx_units[0]); i++) {
+		size_t u = strlen(vx_units[i]);
+
+		if (n >= u && !strcmp(name + n - u, vx_units[i]) &&
+		    (n == u || name[n - u - 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
+static void index_unit(struct vx_dwarf *dw, Dwarf_Die *cu)
+{
+	Dwarf_Die child;
+	size_t i;
+
+	if (dwarf_child(cu, &child) != 0)
+		return;
+	do {
+		const char *name;
+
+		if (dwarf_tag(&child) != DW_TAG_structure_type ||
+		    dwarf_hasattr(&child, DW_AT_declaration))
+			continue;
+		name = dwarf_diename(&child);
+		if (!name)
+			continue;
+		for (i = 0; i < NR_TYPES; i++)
+			if (!dw->type_die[i] && !strcmp(name, vx_types[i]))
+				dw->type_die[i] = dwarf_dieoffset(&child);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static void index_units(struct vx_dwarf *dw)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	while (dwarf_nextcu(dw->dbg, off, &next, &hsize, NULL, NULL,
+			    NULL) == 0) {
+		Dwarf_Die cu;
+		const char *name;
+
+		if (dwarf_offdie(dw->dbg, off + hsize, &cu) &&
+		    (name = dwarf_diename(&cu)) && unit_wanted(name))
+			index_unit(dw, &cu);
+		off = next;
+	}
+}
+
+struct vx_dwarf *vx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
+{
+	struct vx_dwarf *dw = calloc(1, sizeof(*dw));
+
+	if (!dw) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	dw->fd = open(vmlinux, O_RDONLY);
+	if (dw->fd < 0) {
+		snprintf(err, errlen, "cannot open %s", vmlinux);
+		goto out_free;
+	}
+	dw->dbg = dwarf_begin(dw->fd, DWARF_C_READ);
+	if (!dw->dbg) {
+		snprintf(err, errlen, "%s: %s", vmlinux, dwarf_errmsg(-1));
+		goto out_close;
+	}
+	index_units(dw);
+	if (!dw->type_die[0]) {
+		snprintf(err, errlen, "%s: no struct vmap_area in "
+			 "mm/vmalloc.c's DWARF", vmlinux);
+		goto out_end;
+	}
+	return dw;
+
+out_end:
+	dwarf_end(dw->dbg);
+out_close:
+	close(dw->fd);
+out_free:
+	free(dw);
+	return NULL;
+}
+
+void vx_dwarf_close(struct vx_dwarf *dw)
+{
+	dwarf_end(dw->dbg);
+	close(dw->fd);
+	free(dw);
+}
+
+static long type_size(Dwarf_Die *type)
+{
+	Dwarf_Word size;
+
+	if (dwarf_aggregate_size(type, &size) != 0)
+		return -1;
+	return size;
+}
+
+static bool member_offset(Dwarf_Die *member, long *off)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word val;
+
+	/* union members have no location: offset 0 */
+	if (!dwarf_attr(member, DW_AT_data_member_location, &attr)) {
+		*off = 0;
+		return true;
+	}
+	if (dwarf_formudata(&attr, &val) != 0)
+		return false;
+	*off = val;
+	return true;
+}
+
+/* Find NAME among the members of AGG, looking into anonymous members. */
+static int find_member(Dwarf_Die *agg, const char *name, long base,
+		       long *off, long *size, int depth)
+{
+	Dwarf_Die child, type;
+
+	if (depth > 8 || dwarf_child(agg, &child) != 0)
+		return -1;
+	do {
+		Dwarf_Attribute attr;
+		const char *mname;
+		long moff;
+
+		if (dwarf_tag(&child) != DW_TAG_member ||
+		    !member_offset(&child, &moff) ||
+		    !dwarf_attr_integrate(&child, DW_AT_type, &attr) ||
+		    !dwarf_formref_die(&attr, &type))
+			continue;
+		mname = dwarf_diename(&child);
+		if (mname && !strcmp(mname, name)) {
+			*off = base + moff;
+			*size = type_size(&type);
+			return *size < 0 ? -1 : 0;
+		}
+		if (!mname && (dwarf_tag(&type) == DW_TAG_union_type ||
+			       dwarf_tag(&type) == DW_TAG_structure_type) &&
+		    find_member(&type, name, base + moff, off, size,
+				depth + 1) == 0)
+			return 0;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return -1;
+}
+
+int vx_dwarf_member(struct vx_dwarf *dw, const char *type, const char *member,
+		    long *off, long *size)
+{
+	Dwarf_Die die;
+	size_t i;
+
+	for (i = 0; i < NR_TYPES; i++)
+		if (!strcmp(type, vx_types[i]))
+			break;
+	if (i == NR_TYPES || !dw->type_die[i] ||
+	    !dwarf_offdie(dw->dbg, dw->type_die[i], &die))
+		return -1;
+	if (!member) {
+		*off = 0;
+		*size = type_size(&die);
+		return *size < 0 ? -1 : 0;
+	}
+	return find_member(&die, member, 0, off, size, 0);
+}

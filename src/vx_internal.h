@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the core's files; not part of the API. */
+#ifndef VX_INTERNAL_H
+#define VX_INTERNAL_H
+
+#include "vx.h"
+#include "vx_flags.h"
+
+#define VX_SCRATCH	1024	/* largest struct read in one go */
+
+static inline bool vx_has(struct vx_field f)
+{
+	return f.off >= 0;
+}
+
+/* Little-endian load of a field of 1, 2, 4 or 8 bytes from BUF. */
+static inline uint64_t vx_get(const void *buf, struct vx_field f)
+{
+	const unsigned char *p = (const unsigned char *)buf + f.off;
+	uint64_t val = 0;
+	long i;
+
+	if (f.off < 0 || f.size <= 0 || f.size > 8)
+		return 0;
+	for (i = f.size - 1; i >= 0; i--)
+		val = (val << 8) | p[i];
+	return val;
+}
+
+int vx_read_mem(struct vx_ctx *ctx, uint64_t addr, void *buf, size_t len);
+int vx_read_ulong(struct vx_ctx *ctx, uint64_t addr, uint64_t *val);
+int vx_read_uint(struct vx_ctx *ctx, uint64_t addr, uint32_t *val);
+bool vx_interrupted(struct vx_ctx *ctx);
+bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
+
+/* area classification (vx_walk.c) */
+void vx_area_classify(struct vx_ctx *ctx, struct vx_area *area);
+
+/* vmap_block lookup (vx_block.c) */
+uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area);
+int vx_xa_load(struct vx_ctx *ctx, uint64_t xa, uint64_t index,
+	       uint64_t *entry);
+
+#endif /* VX_INTERNAL_H */

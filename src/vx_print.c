@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rendering in crash's conventions: upper-case centered headers, hex
+ * without 0x, one row per area, everything on the FILE * the caller
+ * passes (crash's fp), so pipes and redirection work.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "vx_internal.h"
+
+#define HEX	16	/* VADDR_PRLEN on 64-bit */
+
+static void center(FILE *fp, const char *s, int width)
+{
+	int len = strlen(s), left = (width - len) / 2;
+
+	if (left < 0)
+		left = 0;
+	fprintf(fp, "%*s%s%*s", left, "", s, width - len - left > 0 ?
+		width - len - left : 0, "");
+}
+
+static void list_header(struct vx_ctx *ctx, FILE *fp)
+{
+	if (ctx->era == VX_ERA_NODES)
+		fprintf(fp, "NODE  ");
+	center(fp, "VMAP_AREA", HEX);
+	fprintf(fp, "  ");
+	center(fp, "VM_STRUCT", HEX);
+	fprintf(fp, "  ");
+	center(fp, "ADDRESS RANGE", 2 * HEX + 3);
+	fprintf(fp, "  %10s  %-13s %6s  CALLER\n", "SIZE", "TYPE", "PAGES");
+}
+
+static unsigned long area_pages(const struct vx_ctx *ctx,
+				const struct vx_area *area)
+{
+	if (area->vm_valid)
+		return area->vm_nr_pages;
+	return (area->end - area->start) / ctx->page_size;
+}
+
+static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
+		     const struct vx_block *blk)
+{
+	char vm[HEX + 1] = "-", pages[24] = "-", caller[128] = "-";
+
+	if (area->vm)
+		snprintf(vm, sizeof(vm), "%" PRIx64, area->vm);
+	if (blk)
+		snprintf(pages, sizeof(pages), "%lu", blk->used);
+	else if (area->kind != VX_K_LAZY && area->kind != VX_K_TRANSIENT &&
+		 area->kind != VX_K_VMAP_BLOCK && area_pages(ctx, area))
+		snprintf(pages, sizeof(pages), "%lu", area_pages(ctx, area));
+	if (area->vm_valid && area->vm_caller) {
+		ctx->ops->symbolize(ctx->priv, area->vm_caller, caller,
+				    sizeof(caller));
+		if (!caller[0])
+			snprintf(caller, sizeof(caller), "%" PRIx64,
+				 area->vm_caller);
+	}
+	if (ctx->era == VX_ERA_NODES)
+		fprintf(fp, "%4d  ", area->node);
+	fprintf(fp, "%16" PRIx64 "  %16s  %16" PRIx64 " - %16" PRIx64
+		"  %10" PRIu64 "  %-13s %6s  %s", area->va, vm, area->start,
+		area->end, area->end - area->start, vx_kind_name(area->kind),
+		pages, caller);
+	if (area->vm_valid && area->vm_phys_addr)
+		fprintf(fp, " phys=%" PRIx64, area->vm_phys_addr);
+	fputc('\n', fp);
+}
+
+static int region_row(const struct vx_vb_region *reg, void *arg)
+{
+	FILE *fp = arg;
+
+	fprintf(fp, "%*s%16" PRIx64 " - %16" PRIx64 "  %6lu  %s\n",
+		HEX + 4, "", reg->start, reg->end, reg->pages,
+		vx_vb_state_name(reg->state));
+	return VX_OK;
+}
+
+static void block_rows(FILE *fp, const struct vx_block *blk)
+{
+	fprintf(fp, "%*sVMAP_BLOCK %" PRIx64, HEX + 2, "", blk->vb);
+	if (blk->cpu >= 0)
+		fprintf(fp, "  CPU %ld", blk->cpu);
+	fprintf(fp, "  USED %lu  DIRTY %lu  FREE %lu  (%s)\n",
+		blk->used, blk->dirty, blk->free,
+		!blk->derived ? "used_map" : blk->ambiguous ?
+		"derived, ambiguous: no used_map" :
+		"derived from page tables: no used_map");
+	vx_block_for_each_region(blk, region_row, fp);
+}
+
+struct list_state {
+	FILE *fp;
+	const struct vx_list_opts *opts;
+	unsigned long shown;
+};
+
+static bool area_wanted(const struct vx_list_opts *opts,
+			const struct vx_area *area)
+{
+	if (opts->kinds && !(opts->kinds & (1u << area->kind)))
+		return false;
+	if (opts->node >= 0 && area->node != opts->node)
+		return false;
+	return true;
+}
+
+static int list_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
+{
+	struct list_state *st = arg;
+	struct vx_block blk;
+	bool have_blk = false;
+
+	if (st->opts->have_addr) {
+		if (area->start > st->opts->addr)
+			return VX_STOP;
+		if (st->opts->addr >= area->end)
+			return VX_OK;
+	}
+	if (!area_wanted(st->opts, area))
+		return VX_OK;
+	if (area->kind == VX_K_VMAP_BLOCK && area->vb) {
+		if (vx_block_get(ctx, area, &blk) == VX_OK)
+			have_blk = true;
+		else
+			vx_warn(ctx, "%s", ctx->err);
+	}
+	if (st->shown++ == 0)
+		list_header(ctx, st->fp);
+	list_row(ctx, st->fp, area, have_blk ? &blk : NULL);
+	if (have_blk) {
+		if (st->opts->regions)
+			block_rows(st->fp, &blk);
+		vx_block_release(&blk);
+	}
+	return st->opts->have_addr ? VX_STOP : VX_OK;
+}
+
+int vx_print_list(struct vx_ctx *ctx, FILE *fp,
+		  const struct vx_list_opts *opts)
+{
+	struct list_state st = { .fp = fp, .opts = opts };
+	int ret;
+
+	ret = vx_for_each_area(ctx, VX_WALK_ALL, list_cb, &st);
+	if (ret)
+		return ret;
+	if (opts->have_addr && !st.shown)
+		return vx_err(ctx, VX_ERR_RANGE, "%" PRIx64
+			      ": not in any vmap area", opts->addr);
+	return VX_OK;
+}
+
+struct summary {
+	const struct vx_list_opts *opts;
+	unsigned int nr;	/* rows: nodes (1 before 6.9) */
+	unsigned long areas[128][VX_K_NR];
+	uint64_t bytes[128][VX_K_NR];
+};
+
+static int summary_cb(struct vx_ctx *ctx, const struct vx_area *area,
+		      void *arg)
+{
+	struct summary *sum = arg;
+	unsigned int node = area->node < 0 ? 0 : area->node;
+
+	(void)ctx;
+	if (!area_wanted(sum->opts, area) || node >= sum->nr)
+		return VX_OK;
+	sum->areas[node][area->kind]++;
+	sum->bytes[node][area->kind] += area->end - area->start;
+	return VX_OK;
+}
+
+int vx_print_summary(struct vx_ctx *ctx, FILE *fp,
+		     const struct vx_list_opts *opts)
+{
+	static struct summary sum;
+	unsigned long tot_areas = 0;
+	uint64_t tot_bytes = 0;
+	unsigned int node;
+	int kind, ret;
+
+	memset(&sum, 0, sizeof(sum));
+	sum.opts = opts;
+	sum.nr = ctx->era == VX_ERA_NODES ? ctx->nr_nodes : 1;
+	if ((ret = vx_for_each_area(ctx, VX_WALK_ALL, summary_cb, &sum)))
+		return ret;
+	fprintf(fp, "%4s  %-13s %8s  %14s\n", "NODE", "TYPE", "AREAS",
+		"BYTES");
+	for (node = 0; node < sum.nr; node++) {
+		for (kind = 0; kind < VX_K_NR; kind++) {
+			if (!sum.areas[node][kind])
+				continue;
+			if (ctx->era == VX_ERA_NODES)
+				fprintf(fp, "%4u  ", node);
+			else
+				fprintf(fp, "%4s  ", "-");
+			fprintf(fp, "%-13s %8lu  %14" PRIu64 "\n",
+				vx_kind_name(kind), sum.areas[node][kind],
+				sum.bytes[node][kind]);
+			tot_areas += sum.areas[node][kind];
+			tot_bytes += sum.bytes[node][kind];
+		}
+	}
+	fprintf(fp, "%4s  %-13s %8lu  %14" PRIu64 "\n", "", "total",
+		tot_areas, tot_bytes);
+	return VX_OK;
+}
+
+/* rd-style hex dump of what vx_read() delivers */
+struct dumper {
+	FILE *fp;
+	const struct vx_dump_opts *opts;
+	unsigned char line[16];
+	uint64_t line_addr;
+	unsigned int fill;
+	uint64_t bytes, holes;
+};
+
+static void dump_line(struct dumper *d)
+{
+	unsigned int i, w = d->opts->width;
+
+	if (!d->fill)
+		return;
+	fprintf(d->fp, "%16" PRIx64 ":  ", d->line_addr);
+	for (i = 0; i < 16; i += w) {
+		uint64_t val = 0;
+		int b;
+
+		if (i + w > d->fill) {
+			fprintf(d->fp, "%*s ", 2 * w, "");
+			continue;
+		}
+		for (b = w - 1; b >= 0; b--)
+			val = (val << 8) | d->line[i + b];
+		fprintf(d->fp, "%0*" PRIx64 " ", 2 * w, val);
+	}
+	if (d->opts->ascii) {
+		fprintf(d->fp, "  ");
+		for (i = 0; i < d->fill; i++)
+			fputc(d->line[i] >= 0x20 && d->line[i] < 0x7f ?
+			      d->line[i] : '.', d->fp);
+	}
+	fputc('\n', d->fp);
+	d->fill = 0;
+}
+
+static int dump_data(void *arg, uint64_t addr, const void *buf, size_t len)
+{
+	struct dumper *d = arg;
+	const unsigned char *p = buf;
+	size_t i;
+
+	d->bytes += len;
+	if (d->opts->raw) {
+		if (fwrite(buf, 1, len, d->opts->raw) != len)
+			return VX_ERR_FAULT;
+		return VX_OK;
+	}
+	for (i = 0; i < len; i++) {
+		if (d->fill && d->line_addr + d->fill != addr + i)
+			dump_line(d);
+		if (!d->fill)
+			d->line_addr = addr + i;
+		d->line[d->fill++] = p[i];
+		if (d->fill == 16)
+			dump_line(d);
+	}
+	return VX_OK;
+}
+
+static int dump_hole(void *arg, uint64_t addr, uint64_t len,
+		     const char *reason)
+{
+	static const unsigned char zeros[4096];
+	struct dumper *d = arg;
+
+	d->holes += len;
+	if (d->opts->raw) {
+		uint64_t left = len;
+
+		while (left) {
+			size_t n = left < sizeof(zeros) ? left : sizeof(zeros);
+
+			if (fwrite(zeros, 1, n, d->opts->raw) != n)
+				return VX_ERR_FAULT;
+			left -= n;
+		}
+	} else {
+		dump_line(d);
+	}
+	fprintf(d->fp, "%16" PRIx64 ":  hole of %" PRIu64
+		" bytes (to %" PRIx64 "): %s, zero-filled\n", addr, len,
+		addr + len, reason);
+	return VX_OK;
+}
+
+int vx_print_read(struct vx_ctx *ctx, FILE *fp, uint64_t addr, uint64_t len,
+		  const struct vx_dump_opts *opts)
+{
+	struct dumper d = { .fp = fp, .opts = opts };
+	struct vx_read_sink sink = { dump_data, dump_hole, &d };
+	int ret;
+
+	ret = vx_read(ctx, addr, len, &sink);
+	if (!opts->raw)
+		dump_line(&d);
+	if (ret == VX_ERR_FAULT && !ctx->err[0])
+		vx_err(ctx, ret, "write failed");
+	return ret;
+}

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Area walk: every busy and lazy vmap_area, in address order.
+ *
+ * Each kernel list we walk (vmap_area_list and purge_vmap_area_list up to
+ * 6.8; every node's busy.head and lazy.head from 6.9) is kept sorted by
+ * va_start by the kernel.  We walk them side by side and merge, so rows
+ * stream out without holding every area.  Sortedness is also our cycle
+ * detector: a list that revisits an entry must go backwards.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vx_internal.h"
+
+struct vx_list {
+	uint64_t head;		/* address of the list_head */
+	uint64_t next;		/* next link to visit */
+	uint64_t prev_start;
+	unsigned long count;
+	int node;
+	enum vx_state state;
+	bool done;
+	struct vx_area cur;
+};
+
+static const char *list_name(const struct vx_list *lst, char *buf,
+			     size_t len)
+{
+	const char *which = lst->state == VX_BUSY ? "busy" : "lazy";
+
+	if (lst->node >= 0)
+		snprintf(buf, len, "vmap_nodes[%d].%s", lst->node, which);
+	else
+		snprintf(buf, len, "%s", lst->state == VX_BUSY ?
+			 "vmap_area_list" : "purge_vmap_area_list");
+	return buf;
+}
+
+static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
+		      const char *why, uint64_t addr)
+{
+	char name[48];
+
+	vx_warn(ctx, "%s: %s at %llx; walk of this list stopped after %lu "
+		"entries", list_name(lst, name, sizeof(name)), why,
+		(unsigned long long)addr, lst->count);
+	lst->done = true;
+}
+
+static int list_start(struct vx_ctx *ctx, struct vx_list *lst)
+{
+	uint64_t first;
+
+	lst->done = false;
+	if (vx_read_ulong(ctx, lst->head + ctx->l.lh_next.off, &first)) {
+		list_stop(ctx, lst, "list head unreadable", lst->head);
+		return VX_ERR_FAULT;
+	}
+	lst->next = first;
+	return VX_OK;
+}
+
+/* Advance LST to its next valid entry; sets lst->done at the end. */
+static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
+{
+	const struct vx_layout *l = &ctx->l;
+	unsigned char buf[VX_SCRATCH];
+	struct vx_area *area = &lst->cur;
+
+	while (!lst->done) {
+		uint64_t link = lst->next, va;
+
+		if (link == lst->head) {
+			lst->done = true;
+			return;
+		}
+		if (!link || (link & 7)) {
+			list_stop(ctx, lst, "broken link", link);
+			return;
+		}
+		if (++lst->count > ctx->max_areas) {
+			list_stop(ctx, lst, "too many entries", link);
+			return;
+		}
+		va = link - l->va_list.off;
+		if (ctx->ops->read(ctx->priv, va, buf, l->va_sz)) {
+			list_stop(ctx, lst, "vmap_area unreadable", va);
+			return;
+		}
+		lst->next = vx_get(buf, (struct vx_field){
+			l->va_list.off + l->lh_next.off, 8 });
+		memset(area, 0, sizeof(*area));
+		area->va = va;
+		area->start = vx_get(buf, l->va_start);
+		area->end = vx_get(buf, l->va_end);
+		area->vm = vx_get(buf, l->va_vm);
+		area->va_flags = vx_get(buf, l->va_flags);
+		area->node = lst->node;
+		area->state = lst->state;
+		if (area->start <= lst->prev_start && lst->count > 1) {
+			list_stop(ctx, lst, "list out of order (cycle?)", va);
+			return;
+		}
+		if (area->end <= area->start) {
+			vx_warn(ctx, "vmap_area %llx: va_end %llx not above "
+				"va_start %llx; skipped",
+				(unsigned long long)va,
+				(unsigned long long)area->end,
+				(unsigned long long)area->start);
+			continue;
+		}
+		lst->prev_start = area->start;
+		/* remove_vm_area() leaves a stale vm in lazy areas */
+		if (area->state == VX_LAZY)
+			area->vm = 0;
+		return;
+	}
+}
+
+static void vm_read(struct vx_ctx *ctx, struct vx_area *area)
+{
+	const struct vx_layout *l = &ctx->l;
+	unsigned char buf[VX_SCRATCH];
+
+	if (ctx->ops->read(ctx->priv, area->vm, buf, l->vm_sz)) {
+		vx_warn(ctx, "vmap_area %llx: vm_struct %llx unreadable",
+			(unsigned long long)area->va,
+			(unsigned long long)area->vm);
+		return;
+	}
+	area->vm_addr = vx_get(buf, l->vm_addr);
+	area->vm_size = vx_get(buf, l->vm_size);
+	area->vm_flags = vx_get(buf, l->vm_flags);
+	area->vm_pages = vx_get(buf, l->vm_pages);
+	area->vm_nr_pages = vx_get(buf, l->vm_nr_pages);
+	area->vm_phys_addr = vx_get(buf, l->vm_phys_addr);
+	area->vm_caller = vx_get(buf, l->vm_caller);
+	area->vm_page_order = vx_get(buf, l->vm_page_order);
+	if (area->vm_addr != area->start ||
+	    area->vm_size > area->end - area->start) {
+		vx_warn(ctx, "vm_struct %llx (addr %llx size %llx) does not "
+			"match vmap_area %llx (%llx-%llx)",
+			(unsigned long long)area->vm,
+			(unsigned long long)area->vm_addr,
+			(unsigned long long)area->vm_size,
+			(unsigned long long)area->va,
+			(unsigned long long)area->start,
+			(unsigned long long)area->end);
+		return;
+	}
+	area->vm_valid = true;
+}
+
+static enum vx_kind vm_kind(uint64_t flags)
+{
+	/* the order of /proc/vmallocinfo's words decides ties */
+	if (flags & VX_VM_UNINITIALIZED)
+		return VX_K_UNINIT;
+	if (flags & VX_VM_IOREMAP)
+		return VX_K_IOREMAP;
+	if (flags & VX_VM_SPARSE)
+		return VX_K_SPARSE;
+	if (flags & VX_VM_ALLOC)
+		return flags & VX_VM_USERMAP ? VX_K_VMALLOC_USER :
+					       VX_K_VMALLOC;
+	if (flags & VX_VM_DMA_COHERENT)
+		return VX_K_DMA_COHERENT;
+	if (flags & VX_VM_MAP)
+		return VX_K_VMAP;
+	return VX_K_VM_OTHER;
+}
+
+void vx_area_classify(struct vx_ctx *ctx, struct vx_area *area)
+{
+	uint64_t type;
+
+	if (area->state == VX_LAZY) {
+		area->kind = VX_K_LAZY;
+		return;
+	}
+	if (area->vm) {
+		vm_read(ctx, area);
+		area->kind = area->vm_valid ? vm_kind(area->vm_flags) :
+					      VX_K_VM_OTHER;
+		return;
+	}
+	if (ctx->has_va_flags) {
+		type = area->va_flags & VX_VMAP_FLAGS_MASK;
+		if (type == VX_VMAP_RAM) {
+			area->kind = VX_K_VM_MAP_RAM;
+			return;
+		}
+		if (type != (VX_VMAP_RAM | VX_VMAP_BLOCK)) {
+			area->kind = VX_K_TRANSIENT;
+			return;
+		}
+		area->kind = VX_K_VMAP_BLOCK;
+		area->vb = vx_vb_lookup(ctx, area);
+		if (!area->vb)
+			vx_warn(ctx, "vmap_area %llx: VMAP_BLOCK but no "
+				"vmap_block in the vmap_blocks xarrays",
+				(unsigned long long)area->va);
+		return;
+	}
+	/* Before 6.3 only the vmap_blocks xarray tells a block apart. */
+	area->vb = vx_vb_lookup(ctx, area);
+	area->kind = area->vb ? VX_K_VMAP_BLOCK : VX_K_VM_MAP_RAM;
+}
+
+struct vx_walk {
+	struct vx_list *lists;
+	unsigned int nr;
+};
+
+static int walk_setup(struct vx_ctx *ctx, unsigned int flags,
+		      struct vx_walk *walk)
+{
+	const struct vx_layout *l = &ctx->l;
+	unsigned int i;
+
+	walk->nr = 0;
+	walk->lists = calloc(2 * (ctx->era == VX_ERA_NODES ?
+				  ctx->nr_nodes : 1), sizeof(*walk->lists));
+	if (!walk->lists)
+		return vx_err(ctx, VX_ERR_FAULT, "out of memory");
+
+	if (ctx->era == VX_ERA_LIST) {
+		if (flags & VX_WALK_BUSY)
+			walk->lists[walk->nr++] = (struct vx_list){
+				.head = ctx->busy_head, .node = -1,
+				.state = VX_BUSY };
+		if ((flags & VX_WALK_LAZY) && ctx->lazy_head)
+			walk->lists[walk->nr++] = (struct vx_list){
+				.head = ctx->lazy_head, .node = -1,
+				.state = VX_LAZY };
+	} else {
+		for (i = 0; i < ctx->nr_nodes; i++) {
+			uint64_t vn = ctx->nodes + (uint64_t)i * l->vn_sz;
+
+			if (flags & VX_WALK_BUSY)
+				walk->lists[walk->nr++] = (struct vx_list){
+					.head = vn + l->vn_busy.off +
+						l->rbl_head.off,
+					.node = i, .state = VX_BUSY };
+			if (flags & VX_WALK_LAZY)
+				walk->lists[walk->nr++] = (struct vx_list){
+					.head = vn + l->vn_lazy.off +
+						l->rbl_head.off,
+					.node = i, .state = VX_LAZY };
+		}
+	}
+	for (i = 0; i < walk->nr; i++)
+		if (list_start(ctx, &walk->lists[i]) == VX_OK)
+			list_advance(ctx, &walk->lists[i]);
+	return VX_OK;
+}
+
+/* The list whose current entry has the lowest address, or NULL. */
+static struct vx_list *walk_min(struct vx_walk *walk)
+{
+	struct vx_list *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < walk->nr; i++) {
+		struct vx_list *lst = &walk->lists[i];
+
+		if (lst->done)
+			continue;
+		if (!best || lst->cur.start < best->cur.start)
+			best = lst;
+	}
+	return best;
+}
+
+int vx_for_each_area(struct vx_ctx *ctx, unsigned int flags, vx_area_fn fn,
+		     void *arg)
+{
+	struct vx_walk walk;
+	struct vx_list *lst;
+	unsigned long n = 0;
+	int ret;
+
+	if ((ret = walk_setup(ctx, flags, &walk)))
+		return ret;
+	while ((lst = walk_min(&walk))) {
+		struct vx_area area = lst->cur;
+
+		if ((++n & 255) == 0 && vx_interrupted(ctx)) {
+			ret = vx_err(ctx, VX_ERR_INTR, "interrupted");
+			break;
+		}
+		list_advance(ctx, lst);
+		vx_area_classify(ctx, &area);
+		if ((ret = fn(ctx, &area, arg))) {
+			if (ret == VX_STOP)
+				ret = VX_OK;
+			break;
+		}
+	}
+	free(walk.lists);
+	return ret;
+}
+
+struct find_arg {
+	uint64_t addr;
+	struct vx_area *ret;
+	bool found;
+};
+
+static int find_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
+{
+	struct find_arg *fa = arg;
+
+	(void)ctx;
+	if (area->start > fa->addr)
+		return VX_STOP;
+	if (fa->addr < area->end) {
+		*fa->ret = *area;
+		fa->found = true;
+		return VX_STOP;
+	}
+	return VX_OK;
+}
+
+int vx_find_area(struct vx_ctx *ctx, uint64_t addr, struct vx_area *ret)
+{
+	struct find_arg fa = { .addr = addr, .ret = ret };
+	int err;
+
+	if ((err = vx_for_each_area(ctx, VX_WALK_ALL, find_cb, &fa)))
+		return err;
+	if (!fa.found)
+		return vx_err(ctx, VX_ERR_RANGE, "%llx: not in any vmap area",
+			      (unsigned long long)addr);
+	return VX_OK;
+}

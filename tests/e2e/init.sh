@@ -1,0 +1,41 @@
+#!/bin/busybox sh
+# /init of the vmap_ext fixture initramfs (busybox-static, run as PID 1).
+# Prints /proc/vmallocinfo and /proc/meminfo between markers on the serial
+# console, then VXFIX-READY, then sleeps until the host dumps and kills QEMU.
+export PATH=/bin:/sbin
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
+exec </dev/console >/dev/console 2>&1
+
+# real addresses in /proc/vmallocinfo (%pK): kptr_restrict=0 here,
+# no_hash_pointers on the kernel command line
+echo 0 > /proc/sys/kernel/kptr_restrict 2>/dev/null || true
+
+# vx_fixture: vfree() the "vmalloc_freed" area now (after mark_rodata_ro,
+# whose vm_unmap_aliases() would have purged it) and print "VXFIX done"
+if [ -e /sys/module/vx_fixture/parameters/free_lazy ]; then
+	echo 1 > /sys/module/vx_fixture/parameters/free_lazy
+else
+	echo "VXFIX-WARNING no /sys/module/vx_fixture/parameters/free_lazy"
+fi
+
+# keep kernel messages off the console while the tables are printed
+echo 1 > /proc/sys/kernel/printk 2>/dev/null || true
+
+echo VXFIX-UNAME-BEGIN
+uname -r
+echo VXFIX-UNAME-END
+echo VXFIX-VMALLOCINFO-BEGIN
+cat /proc/vmallocinfo
+echo VXFIX-VMALLOCINFO-END
+echo VXFIX-MEMINFO-BEGIN
+cat /proc/meminfo
+echo VXFIX-MEMINFO-END
+echo VXFIX-READY
+
+while :; do
+	sleep 3600
+done

@@ -1,0 +1,444 @@
+#!/bin/bash
+# mkfixture.sh VERSION [TARBALL]
+#
+# Builds (or reuses) a tinyconfig kernel with the vx_fixture driver, boots it
+# in QEMU (TCG), dumps guest memory over QMP and leaves a dump directory with
+#   vmlinux vmcore console.log vmallocinfo.txt meminfo.txt manifest.txt version
+# (plus bzImage, initramfs.cpio.gz, qemu-cmdline.txt, check.txt, crash-check.txt).
+# The dump directory is printed as the last line of stdout; progress goes to
+# stderr.
+#
+# VERSION  6.1 | 6.12 (any other version works given its tarball)
+# TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too)
+# Env:     VX_CACHE (default /var/cache/vmap_ext), VX_BOOT_TIMEOUT (180 s),
+#          VX_SKIP_CRASH=1 (skip the crash check), VX_KEEP_BUILD=1 (keep the
+#          build tree after a successful build).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
+
+usage() { echo "usage: $0 VERSION [TARBALL]   (VERSION: 6.1, 6.12, ...)" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+VERSION=$1
+case $VERSION in
+	[0-9]*.[0-9]*) ;;
+	*) usage ;;
+esac
+TARBALL=${2:-${VX_TARBALL:-/usr/src/linux-source-$VERSION.tar.xz}}
+VX_CACHE=${VX_CACHE:-/var/cache/vmap_ext}
+BOOT_TIMEOUT=${VX_BOOT_TIMEOUT:-180}
+export LC_ALL=C
+
+log() { echo "mkfixture[$VERSION]: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---- tools (installed quietly and idempotently when missing) ----------------
+pkg_installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+ensure_pkgs() {
+	local p missing=()
+	for p in "$@"; do
+		pkg_installed "$p" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get install -y -qq "${missing[@]}" >&2; then
+		apt-get update -qq >&2
+		apt-get install -y -qq "${missing[@]}" >&2
+	fi
+}
+ensure_pkgs build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils \
+	gzip qemu-system-x86 busybox-static crash python3
+if [ ! -f "$TARBALL" ] && [ -z "${2:-}${VX_TARBALL:-}" ]; then
+	ensure_pkgs "linux-source-$VERSION"
+fi
+[ -f "$TARBALL" ] || die "kernel tarball not found: $TARBALL"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3)
+
+mkdir -p "$VX_CACHE"
+exec 9>"$VX_CACHE/.lock"
+if ! flock -n 9; then
+	log "waiting for another mkfixture.sh run (lock $VX_CACHE/.lock)"
+	flock 9
+fi
+
+# Print the lines of this script between '#== NAME-BEGIN ==' and
+# '#== NAME-END ==' (they are part of the cache keys).
+section() {
+	awk -v b="#== $1-BEGIN ==" -v e="#== $1-END ==" \
+		'$0 == b { f = 1 } f { print } $0 == e { f = 0 }' "$SELF"
+}
+short_sha() { sha256sum | cut -c1-12; }
+
+# ---- cache keys -----------------------------------------------------------
+if PKGVER=$(dpkg-query -W -f='${Version}' "linux-source-$VERSION" 2>/dev/null) &&
+	[ -n "$PKGVER" ] && [ "$TARBALL" = "/usr/src/linux-source-$VERSION.tar.xz" ]; then
+	SRCID="linux-source-$VERSION $PKGVER"
+else
+	SRCID="tarball $(sha256sum <"$TARBALL" | cut -d' ' -f1)"
+fi
+GCCVER=$(gcc --version | head -n1)
+KEY=$({
+	echo "version=$VERSION"
+	echo "source=$SRCID"
+	echo "gcc=$GCCVER"
+	echo "--- kconfig.fragment"; cat "$HERE/kconfig.fragment"
+	echo "--- vx_fixture.c"; cat "$HERE/vx_fixture.c"
+	echo "--- build"; section BUILD
+} | short_sha)
+KDIR="$VX_CACHE/kernel-$VERSION-$KEY"
+
+#== BUILD-BEGIN ==
+# DWARF version per kernel: 6.1 -> DWARF4, 6.12 and later -> DWARF5
+case $VERSION in
+	6.1) DWARF=4 ;;
+	*) DWARF=5 ;;
+esac
+# reproducible banner: no build host, user or date in vmlinux
+export KBUILD_BUILD_USER=vmap_ext KBUILD_BUILD_HOST=fixture
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2015" KBUILD_BUILD_VERSION=1
+# options that must be in .config after olddefconfig
+REQUIRED_CONFIG=(
+	CONFIG_64BIT=y CONFIG_SMP=y CONFIG_NR_CPUS=8 CONFIG_MMU=y
+	CONFIG_X86_LOCAL_APIC=y CONFIG_X86_IO_APIC=y CONFIG_ACPI=y CONFIG_PCI=y
+	CONFIG_HPET_TIMER=y CONFIG_SERIAL_8250=y CONFIG_SERIAL_8250_CONSOLE=y
+	CONFIG_TTY=y CONFIG_PRINTK=y CONFIG_BLK_DEV_INITRD=y CONFIG_RD_GZIP=y
+	CONFIG_PROC_FS=y CONFIG_PROC_SYSCTL=y CONFIG_SYSFS=y CONFIG_DEVTMPFS=y
+	CONFIG_PROC_KCORE=y CONFIG_BINFMT_ELF=y CONFIG_BINFMT_SCRIPT=y
+	CONFIG_KALLSYMS=y CONFIG_KALLSYMS_ALL=y CONFIG_DEBUG_KERNEL=y
+	CONFIG_DEBUG_INFO=y "CONFIG_DEBUG_INFO_DWARF$DWARF=y" CONFIG_MODULES=y
+	CONFIG_SLUB=y CONFIG_VMAP_STACK=y CONFIG_FW_CFG_SYSFS=y
+	CONFIG_VX_FIXTURE=y
+)
+# options that must NOT be set
+FORBIDDEN_CONFIG=(
+	CONFIG_RANDOMIZE_BASE CONFIG_SLUB_TINY CONFIG_SLOB CONFIG_DEBUG_INFO_REDUCED
+	CONFIG_DEBUG_INFO_NONE CONFIG_X86_5LEVEL
+)
+
+build_kernel() {
+	local work="$VX_CACHE/build-$VERSION-$KEY" src blog tmp opt bad=()
+	src="$work/src"
+	blog="$work/build.log"
+	mkdir -p "$work"
+	if [ ! -f "$work/.extracted" ]; then
+		log "extracting $TARBALL"
+		rm -rf "$src"
+		mkdir -p "$src"
+		tar -xf "$TARBALL" -C "$src" --strip-components=1
+		touch "$work/.extracted"
+	fi
+	# the fixture driver, built in via its own Kconfig symbol
+	cp "$HERE/vx_fixture.c" "$src/drivers/misc/vx_fixture.c"
+	if ! grep -q '^config VX_FIXTURE$' "$src/drivers/misc/Kconfig"; then
+		printf '\nconfig VX_FIXTURE\n\tbool "vmap_ext dump fixture (vmalloc/vmap/vm_map_ram areas)"\n\thelp\n\t  Test driver for vmap_ext kernel-dump fixtures.\n' \
+			>>"$src/drivers/misc/Kconfig"
+	fi
+	if ! grep -q 'vx_fixture\.o' "$src/drivers/misc/Makefile"; then
+		echo 'obj-$(CONFIG_VX_FIXTURE) += vx_fixture.o' >>"$src/drivers/misc/Makefile"
+	fi
+
+	log "configuring (tinyconfig + kconfig.fragment + DWARF$DWARF, olddefconfig)"
+	: >"$blog"
+	(
+		cd "$src"
+		make -s ARCH=x86_64 tinyconfig
+		echo "CONFIG_DEBUG_INFO_DWARF$DWARF=y" >"$work/version.fragment"
+		./scripts/kconfig/merge_config.sh -m -O . .config \
+			"$HERE/kconfig.fragment" "$work/version.fragment"
+		make -s ARCH=x86_64 olddefconfig
+	) >>"$blog" 2>&1 || { tail -n 40 "$blog" >&2; die "kernel configuration failed (log: $blog)"; }
+	for opt in "${REQUIRED_CONFIG[@]}"; do
+		grep -qx -- "$opt" "$src/.config" || bad+=("missing $opt")
+	done
+	for opt in "${FORBIDDEN_CONFIG[@]}"; do
+		grep -q "^$opt=" "$src/.config" && bad+=("unwanted $opt")
+	done
+	if [ ${#bad[@]} -gt 0 ]; then
+		printf '  %s\n' "${bad[@]}" >&2
+		die "kernel .config does not have the required options ($src/.config)"
+	fi
+
+	log "building vmlinux bzImage with -j$(nproc) (log: $blog)"
+	local t0=$SECONDS
+	if ! (cd "$src" && make -s ARCH=x86_64 -j"$(nproc)" vmlinux bzImage) >>"$blog" 2>&1; then
+		tail -n 60 "$blog" >&2
+		die "kernel build failed (log: $blog)"
+	fi
+	log "kernel built in $((SECONDS - t0)) s"
+
+	tmp="$VX_CACHE/.tmp-kernel-$VERSION-$KEY.$$"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	cp "$src/vmlinux" "$src/System.map" "$src/.config" "$tmp/"
+	cp "$src/arch/x86/boot/bzImage" "$tmp/bzImage"
+	cp "$src/include/config/kernel.release" "$tmp/kernel.release"
+	echo "$((SECONDS - t0))" >"$tmp/build-seconds"
+	cp "$blog" "$tmp/build.log"
+	mv -T "$tmp" "$KDIR"
+	if [ "${VX_KEEP_BUILD:-0}" != 1 ]; then
+		rm -rf "$work"
+	fi
+}
+#== BUILD-END ==
+
+if [ -f "$KDIR/vmlinux" ] && [ -f "$KDIR/bzImage" ]; then
+	log "reusing kernel $KDIR"
+else
+	rm -rf "$VX_CACHE"/.tmp-kernel-"$VERSION"-* 2>/dev/null || true
+	build_kernel
+fi
+
+
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || die "$BUSYBOX missing (busybox-static)"
+QEMU=qemu-system-x86_64
+KEY2=$({
+	echo "kernel=$KEY"
+	echo "busybox=$("$BUSYBOX" 2>&1 | head -n1)"
+	echo "qemu=$("$QEMU" --version | head -n1)"
+	echo "--- init.sh"; cat "$HERE/init.sh"
+	echo "--- boot"; section BOOT
+} | short_sha)
+DDIR="$VX_CACHE/dump-$VERSION-$KEY2"
+
+#== BOOT-BEGIN ==
+QEMU_APPEND="console=ttyS0 nokaslr no_hash_pointers panic=-1 loglevel=7"
+qemu_args() { # fills QARGS; $1 = bzImage, $2 = initramfs, $3 = QMP socket, $4 = console log
+	QARGS=(-accel tcg -smp 4 -m 512M -no-reboot
+		-display none -vga none -monitor none -serial "file:$4"
+		-kernel "$1" -initrd "$2"
+		-device vmcoreinfo -qmp "unix:$3,server,nowait"
+		-append "$QEMU_APPEND")
+}
+
+make_initramfs() { # $1 = output .cpio.gz
+	local root a
+	root=$(mktemp -d)
+	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	for a in $("$BUSYBOX" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
+	done
+	cp "$HERE/init.sh" "$root/init"
+	chmod 755 "$root/init"
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+	mknod -m 666 "$root/dev/null" c 1 3 2>/dev/null || true
+	(cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --reproducible --quiet | gzip -9n) >"$1"
+	rm -rf "$root"
+}
+
+# QMP client: qmp_capabilities, stop, dump-guest-memory (synchronous), quit
+QMP_PY='
+import json, socket, sys, time
+path, vmcore, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(timeout)
+s.connect(path)
+f = s.makefile("rwb")
+def recv():
+    while True:
+        line = f.readline()
+        if not line:
+            raise SystemExit("QMP: connection closed")
+        msg = json.loads(line)
+        if "event" in msg:
+            continue
+        return msg
+def cmd(name, args=None):
+    m = {"execute": name}
+    if args is not None:
+        m["arguments"] = args
+    f.write((json.dumps(m) + "\n").encode()); f.flush()
+    r = recv()
+    if "error" in r:
+        raise SystemExit("QMP %s failed: %s" % (name, r["error"]))
+    return r
+recv()  # greeting
+cmd("qmp_capabilities")
+cmd("stop")
+t0 = time.time()
+cmd("dump-guest-memory", {"paging": False, "protocol": "file:" + vmcore})
+sys.stderr.write("QMP: dump-guest-memory done in %.1f s\n" % (time.time() - t0))
+try:
+    cmd("quit")
+except (SystemExit, OSError):
+    pass
+'
+
+make_dump() {
+	local tmp sock qdir qpid t
+	tmp="$VX_CACHE/.tmp-dump-$VERSION-$KEY2.$$"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	make_initramfs "$tmp/initramfs.cpio.gz"
+	qdir=$(mktemp -d /tmp/vxqmp.XXXXXX)
+	sock="$qdir/qmp.sock"
+	qemu_args "$KDIR/bzImage" "$tmp/initramfs.cpio.gz" "$sock" "$tmp/console.log"
+	printf '%q ' "$QEMU" "${QARGS[@]}" |
+		sed -e "s|$KDIR/|KERNELDIR/|g" -e "s|$tmp/|DUMPDIR/|g" -e "s|$sock|QMP.sock|" >"$tmp/qemu-cmdline.txt"
+	echo >>"$tmp/qemu-cmdline.txt"
+	log "booting in QEMU (TCG, timeout ${BOOT_TIMEOUT}s)"
+	t=$SECONDS
+	"$QEMU" "${QARGS[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
+	qpid=$!
+	# shellcheck disable=SC2064
+	trap "kill $qpid 2>/dev/null; rm -rf '$qdir'" EXIT
+	while :; do
+		if [ -f "$tmp/console.log" ] && grep -q '^VXFIX-READY' "$tmp/console.log"; then
+			break
+		fi
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			tail -n 40 "$tmp/console.log" >&2 2>/dev/null || true
+			cat "$tmp/qemu.out" >&2
+			die "QEMU exited before VXFIX-READY"
+		fi
+		if [ $((SECONDS - t)) -ge "$BOOT_TIMEOUT" ]; then
+			kill "$qpid" 2>/dev/null || true
+			tail -n 40 "$tmp/console.log" >&2 2>/dev/null || true
+			die "timeout: no VXFIX-READY after ${BOOT_TIMEOUT}s"
+		fi
+		sleep 1
+	done
+	log "guest ready after $((SECONDS - t)) s; dumping guest memory"
+	if ! timeout 900 "$PY" -c "$QMP_PY" "$sock" "$tmp/vmcore" 600 >&2; then
+		kill "$qpid" 2>/dev/null || true
+		die "QMP dump failed"
+	fi
+	for _ in $(seq 1 30); do
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 1
+	done
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	trap - EXIT
+	rm -rf "$qdir"
+	[ -s "$tmp/vmcore" ] || die "no vmcore written"
+	chmod 0644 "$tmp/vmcore"
+
+	tr -d '\r' <"$tmp/console.log" >"$tmp/console.clean"
+	mv "$tmp/console.clean" "$tmp/console.log"
+	awk '/^VXFIX-VMALLOCINFO-BEGIN$/ { f = 1; next } /^VXFIX-VMALLOCINFO-END$/ { f = 0 }
+	     f && !/^\[ *[0-9]+\.[0-9]+\]/' "$tmp/console.log" >"$tmp/vmallocinfo.txt"
+	awk '/^VXFIX-MEMINFO-BEGIN$/ { f = 1; next } /^VXFIX-MEMINFO-END$/ { f = 0 }
+	     f && !/^\[ *[0-9]+\.[0-9]+\]/' "$tmp/console.log" >"$tmp/meminfo.txt"
+	grep -E 'VXFIX (kind=|done )' "$tmp/console.log" |
+		sed -E 's/^.*VXFIX (kind=|done )/VXFIX \1/' >"$tmp/manifest.txt" || true
+	cp "$KDIR/kernel.release" "$tmp/version"
+	ln -s "../kernel-$VERSION-$KEY/vmlinux" "$tmp/vmlinux"
+	ln -s "../kernel-$VERSION-$KEY/bzImage" "$tmp/bzImage"
+	[ -s "$tmp/vmallocinfo.txt" ] || die "empty vmallocinfo ($tmp/console.log)"
+	grep -q '^VXFIX done ' "$tmp/manifest.txt" || die "no 'VXFIX done' line ($tmp/console.log)"
+	mv -T "$tmp" "$DDIR"
+	log "dump written in $((SECONDS - t)) s"
+}
+#== BOOT-END ==
+
+if [ -f "$DDIR/vmcore" ] && [ -f "$DDIR/manifest.txt" ]; then
+	log "reusing dump $DDIR"
+else
+	rm -rf "$VX_CACHE"/.tmp-dump-"$VERSION"-* 2>/dev/null || true
+	make_dump
+fi
+
+# ---- consistency check: manifest vs /proc/vmallocinfo ------------------------
+CHECK_PY='
+import re, sys
+d = sys.argv[1]
+areas = []
+for line in open(d + "/vmallocinfo.txt"):
+    m = re.match(r"0x([0-9a-f]+)-0x([0-9a-f]+)\s+(\d+)\s*(.*)", line)
+    if m:
+        areas.append((int(m.group(1), 16), int(m.group(2), 16), int(m.group(3)), m.group(4)))
+starts = {a[0]: a for a in areas}
+errors, notes = [], []
+man = [l.split() for l in open(d + "/manifest.txt") if l.startswith("VXFIX kind=")]
+done = [l for l in open(d + "/manifest.txt") if l.startswith("VXFIX done")]
+recs = [dict(x.split("=", 1) for x in l[1:]) for l in man]
+if done and int(done[0].split("count=")[1]) != len(recs):
+    errors.append("done count %s != %d lines" % (done[0].strip(), len(recs)))
+blocks = {}
+for r in recs:
+    a, k = int(r["addr"], 16), r["kind"]
+    if k in ("vmalloc", "vmalloc_user", "vmap", "ioremap", "vm_map_ram"):
+        if a not in starts:
+            errors.append("%s 0x%x not a vmallocinfo start" % (k, a))
+        elif k == "vm_map_ram" and "vm_map_ram" not in starts[a][3]:
+            errors.append("vm_map_ram 0x%x is listed as %r" % (a, starts[a][3]))
+    elif k == "vmalloc_freed":
+        if a in starts and "unpurged" in starts[a][3]:
+            notes.append("vmalloc_freed 0x%x is an unpurged vm_area" % a)
+        else:
+            notes.append("WARNING: vmalloc_freed 0x%x not listed as unpurged (purged before the dump?)" % a)
+    elif k == "vb":
+        inside = [x for x in areas if x[0] <= a < x[1] and "vm_map_ram" in x[3]]
+        if not inside:
+            errors.append("vb 0x%x not inside a vm_map_ram line" % a)
+        else:
+            blocks.setdefault(inside[0][0], (inside[0][2], set()))[1].add(r["cpu"])
+for b, (sz, cpus) in sorted(blocks.items()):
+    notes.append("vmap_block 0x%x size 0x%x used by cpu %s" % (b, sz, ",".join(sorted(cpus))))
+    if sz not in (1 << 20, 2 << 20, 4 << 20):
+        errors.append("vmap_block 0x%x has odd size 0x%x" % (b, sz))
+nodes = sorted({(a[0] >> 16) % 4 for a in areas})
+notes.append("vmallocinfo lines: %d; (addr/64K)%%4 values seen: %s" % (len(areas), nodes))
+notes.append("manifest records: %d" % len(recs))
+for n in notes: print(n)
+for e in errors: print("ERROR:", e)
+sys.exit(1 if errors else 0)
+'
+if ! "$PY" -c "$CHECK_PY" "$DDIR" >"$DDIR/check.txt" 2>&1; then
+	cat "$DDIR/check.txt" >&2
+	die "manifest does not match vmallocinfo.txt (see $DDIR/check.txt)"
+fi
+log "$(grep -c . "$DDIR/check.txt") check lines OK ($DDIR/check.txt)"
+
+# ---- crash check: which crash flags open this dump --------------------------
+# 6.1 opens in full mode; 6.12 needs at least --no_modules with crash 8.0.2.
+crash_try() { # $@ = extra crash flags; prints crash output
+	local cmdf
+	cmdf=$(mktemp)
+	if [ "${1:-}" = "--minimal" ]; then
+		printf 'sym vmap_area_root\nsym _stext\nlog\nexit\n' >"$cmdf"
+	else
+		printf 'sys\nexit\n' >"$cmdf"
+	fi
+	(cd "$DDIR" && timeout 300 crash -s "$@" vmlinux vmcore -i "$cmdf" </dev/null 2>&1)
+	local rc=$?
+	rm -f "$cmdf"
+	return $rc
+}
+if [ "${VX_SKIP_CRASH:-0}" != 1 ] && command -v crash >/dev/null; then
+	case $VERSION in
+		6.1) tries=("" "--no_modules" "--minimal") ;;
+		*) tries=("--no_modules" "" "--minimal") ;;
+	esac
+	: >"$DDIR/crash-check.txt"
+	ok=""
+	for flags in "${tries[@]}"; do
+		# shellcheck disable=SC2086
+		out=$(crash_try $flags) && rc=0 || rc=$?
+		{
+			echo "=== crash -s $flags vmlinux vmcore   (rc=$rc)"
+			echo "$out"
+		} >>"$DDIR/crash-check.txt"
+		if [ $rc -eq 0 ] && { [ "$flags" = "--minimal" ] && echo "$out" | grep -q 'vmap_area_root\|_stext' ||
+			echo "$out" | grep -q 'RELEASE:'; }; then
+			ok="crash -s${flags:+ $flags}"
+			break
+		fi
+	done
+	if [ -n "$ok" ]; then
+		echo "$ok vmlinux vmcore" >"$DDIR/crash-flags"
+		log "crash check: '$ok vmlinux vmcore' works ($DDIR/crash-check.txt)"
+	else
+		echo "none" >"$DDIR/crash-flags"
+		log "WARNING: crash could not open the dump ($DDIR/crash-check.txt)"
+	fi
+fi
+
+echo "$DDIR"

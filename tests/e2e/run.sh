@@ -1,0 +1,25 @@
+#!/bin/bash
+# End-to-end tests: build (or reuse) each fixture kernel and dump, then run
+# crash with vmap_ext.so on it and judge the output (check.py).
+#   VX_E2E_KERNELS  kernels to test (default "6.1 6.12")
+#   VX_CRASH        crash binary (default /usr/bin/crash)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SO=${VX_SO:-$ROOT/vmap_ext.so}
+CRASH=${VX_CRASH:-/usr/bin/crash}
+KERNELS=${VX_E2E_KERNELS:-"6.1 6.12"}
+rc=0
+
+[ -f "$SO" ] || { echo "e2e: $SO not built" >&2; exit 1; }
+for v in $KERNELS; do
+	dir=$("$HERE/mkfixture.sh" "$v" | tail -n 1)
+	[ -f "$dir/vmcore" ] || { echo "e2e: no dump for $v" >&2; exit 1; }
+	# crash-flags holds the command line that opened this dump
+	flags=$(sed -e 's/^crash//' -e 's/ -s / /' -e 's/vmlinux vmcore//' \
+		"$dir/crash-flags")
+	/usr/bin/python3 "$HERE/check.py" "$dir" "$SO" --crash "$CRASH" \
+		--flags "$flags" --label "$v${VX_LABEL:+/$VX_LABEL}" || rc=1
+done
+exit $rc

@@ -1,0 +1,731 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the core over synthetic images of each kernel era.
+ * Expected values come from how the image was built (addresses, seeded
+ * patterns, which pages were mapped), never from the core's own output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memimg.h"
+#include "vx_flags.h"
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                                    \
+	do {                                                                \
+		checks++;                                                   \
+		if (!(cond)) {                                              \
+			failures++;                                         \
+			fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__,  \
+				__func__);                                  \
+			fprintf(stderr, __VA_ARGS__);                       \
+			fputc('\n', stderr);                                \
+		}                                                           \
+	} while (0)
+
+#define V IMG_VMALLOC
+#define P IMG_PAGE
+
+/* the world every era test builds */
+#define A_START	(V + 0x0)		/* vmalloc, 4 pages + guard */
+#define B_START	(V + 0x10000)		/* ioremap, 2 pages + guard */
+#define C_START	(V + 0x20000)		/* vm_map_ram, 80 pages */
+#define E_START	(V + 0x80000)		/* lazy, 3 pages */
+#define F_START	(V + 0x90000)		/* vmalloc_user, 2 pages + guard */
+#define G_START	(V + 0xa0000)		/* vmap, 3 pages + guard */
+#define H_START	(V + 0xb0000)		/* transient (6.3+) */
+#define D_START	(V + 2 * IMG_BLOCK)	/* vmap_block */
+#define D2_START (V + 5 * IMG_BLOCK)	/* second vmap_block */
+#define SEED_A	0x1001
+#define SEED_C	0x1003
+#define SEED_D	0x4000
+
+struct world {
+	struct img img;
+	struct vx_ctx ctx;
+	uint64_t va[16];
+	int nr;
+};
+
+static const unsigned long d_used[] = { 0, 1, 2, 3, 6, 10, 11 };
+#define D_HW	12	/* pages ever handed out in block D */
+
+static int node_of(uint64_t start)
+{
+	return (start / IMG_ZONE) % IMG_NODES;
+}
+
+static uint64_t add_area(struct world *w, uint64_t start, uint64_t end,
+			 uint64_t vm, uint64_t flags, bool lazy)
+{
+	struct img *img = &w->img;
+	int node = node_of(start);
+	uint64_t va;
+
+	if (img->era == ERA_69 && flags)
+		flags |= (uint64_t)(node + 1) << VX_VMAP_VN_SHIFT;
+	va = img_va(img, start, end, vm, flags);
+	if (lazy)
+		img_list_add_tail(img, img_lazy_head(img, 1), va + 40);
+	else
+		img_list_add_tail(img, img_busy_head(img, node), va + 40);
+	w->va[w->nr++] = va;
+	return va;
+}
+
+static void map_pages(struct img *img, uint64_t start, unsigned long pages,
+		      uint64_t seed)
+{
+	img_fill_pattern(img, start, pages * P, seed);
+}
+
+static uint64_t add_block(struct world *w, uint64_t start,
+			  const unsigned long *used, int nr_used,
+			  unsigned long hw)
+{
+	struct img *img = &w->img;
+	uint64_t va, vb;
+	int i;
+
+	va = add_area(w, start, start + IMG_BLOCK, 0,
+		      VX_VMAP_RAM | VX_VMAP_BLOCK, false);
+	vb = img_vb(img, va, IMG_BITS - hw, hw - nr_used, used, nr_used);
+	/* the block's bytes: one pattern over the whole block */
+	for (i = 0; i < nr_used; i++) {
+		uint64_t k0 = used[i] * P / 8, k;
+
+		for (k = 0; k < P / 8; k++)
+			img_w64(img, start + used[i] * P + 8 * k,
+				pattern_word(SEED_D, k0 + k));
+	}
+	img_xa_store(img, img_vb_xa(img, start), img_vb_idx(start), vb);
+	return va;
+}
+
+static void world_build(struct world *w, enum img_era era,
+			unsigned int nr_cpus, uint64_t possible)
+{
+	struct img *img = &w->img;
+	uint64_t vm;
+
+	memset(w, 0, sizeof(*w));
+	img_init(img, era, nr_cpus, possible);
+
+	vm = img_vm(img, A_START, 5 * P, VX_VM_ALLOC, 4, 0xffffffff81001000,
+		    0);
+	add_area(w, A_START, A_START + 5 * P, vm, 0, false);
+	map_pages(img, A_START, 4, SEED_A);
+
+	vm = img_vm(img, B_START, 3 * P, VX_VM_IOREMAP, 0, 0xffffffff81002000,
+		    0xfed00000);
+	add_area(w, B_START, B_START + 3 * P, vm, 0, false);
+
+	add_area(w, C_START, C_START + 80 * P, 0, VX_VMAP_RAM, false);
+	map_pages(img, C_START, 80, SEED_C);
+
+	/* lazy: stale vm pointer that must never be followed */
+	add_area(w, E_START, E_START + 3 * P, 0xdead000000000000ULL, 0,
+		 true);
+
+	vm = img_vm(img, F_START, 3 * P, VX_VM_ALLOC | VX_VM_USERMAP, 2,
+		    0xffffffff81003000, 0);
+	add_area(w, F_START, F_START + 3 * P, vm, 0, false);
+	map_pages(img, F_START, 2, 0x1006);
+
+	vm = img_vm(img, G_START, 4 * P, VX_VM_MAP, 3, 0xffffffff81004000,
+		    0);
+	add_area(w, G_START, G_START + 4 * P, vm, 0, false);
+	map_pages(img, G_START, 3, 0x1007);
+
+	if (era != ERA_61)
+		add_area(w, H_START, H_START + 2 * P, 0, 0, false);
+
+	add_block(w, D_START, d_used, 7, D_HW);
+	{
+		static const unsigned long used2[] = { 0, 1 };
+
+		add_block(w, D2_START, used2, 2, 2);
+	}
+}
+
+static int world_ctx(struct world *w)
+{
+	return vx_ctx_init(&w->ctx, &img_ops, &w->img);
+}
+
+static void world_free(struct world *w)
+{
+	vx_ctx_deinit(&w->ctx);
+	img_free(&w->img);
+}
+
+struct collected {
+	struct vx_area areas[32];
+	int nr;
+};
+
+static int collect_cb(struct vx_ctx *ctx, const struct vx_area *area,
+		      void *arg)
+{
+	struct collected *col = arg;
+
+	(void)ctx;
+	if (col->nr < 32)
+		col->areas[col->nr++] = *area;
+	return VX_OK;
+}
+
+static const struct vx_area *by_start(struct collected *col, uint64_t start)
+{
+	int i;
+
+	for (i = 0; i < col->nr; i++)
+		if (col->areas[i].start == start)
+			return &col->areas[i];
+	return NULL;
+}
+
+static const char *era_name(enum img_era era)
+{
+	static const char *const names[] = { "6.1", "6.3", "6.4", "6.9" };
+
+	return names[era];
+}
+
+static void check_kind(struct collected *col, uint64_t start,
+		       enum vx_kind kind, enum img_era era)
+{
+	const struct vx_area *area = by_start(col, start);
+
+	CHECK(area, "era %s: no area at %llx", era_name(era),
+	      (unsigned long long)start);
+	if (area)
+		CHECK(area->kind == kind, "era %s: %llx is %s, want %s",
+		      era_name(era), (unsigned long long)start,
+		      vx_kind_name(area->kind), vx_kind_name(kind));
+}
+
+static void test_list_era(enum img_era era)
+{
+	struct collected col = { .nr = 0 };
+	struct world w;
+	int i, ret;
+
+	world_build(&w, era, 4, 0xf);
+	ret = world_ctx(&w);
+	CHECK(ret == VX_OK, "era %s: init: %s", era_name(era), w.ctx.err);
+	if (ret)
+		goto out;
+	CHECK(w.ctx.era == (era == ERA_69 ? VX_ERA_NODES : VX_ERA_LIST),
+	      "era %s: wrong walk", era_name(era));
+	ret = vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+	CHECK(ret == VX_OK, "walk: %s", w.ctx.err);
+	CHECK(col.nr == w.nr, "era %s: %d areas, built %d", era_name(era),
+	      col.nr, w.nr);
+	for (i = 1; i < col.nr; i++)
+		CHECK(col.areas[i - 1].start < col.areas[i].start,
+		      "era %s: not sorted at %d", era_name(era), i);
+	check_kind(&col, A_START, VX_K_VMALLOC, era);
+	check_kind(&col, B_START, VX_K_IOREMAP, era);
+	check_kind(&col, C_START, VX_K_VM_MAP_RAM, era);
+	check_kind(&col, D_START, VX_K_VMAP_BLOCK, era);
+	check_kind(&col, D2_START, VX_K_VMAP_BLOCK, era);
+	check_kind(&col, E_START, VX_K_LAZY, era);
+	check_kind(&col, F_START, VX_K_VMALLOC_USER, era);
+	check_kind(&col, G_START, VX_K_VMAP, era);
+	if (era != ERA_61)
+		check_kind(&col, H_START, VX_K_TRANSIENT, era);
+	if (era == ERA_69) {
+		for (i = 0; i < col.nr; i++)
+			if (col.areas[i].state == VX_BUSY)
+				CHECK(col.areas[i].node ==
+				      node_of(col.areas[i].start),
+				      "node of %llx",
+				      (unsigned long long)col.areas[i].start);
+	}
+	CHECK(by_start(&col, E_START) && by_start(&col, E_START)->vm == 0,
+	      "lazy area kept its stale vm");
+	CHECK(w.img.nr_warn == 0, "era %s: warnings on a clean image:\n%s",
+	      era_name(era), w.img.warnings);
+out:
+	world_free(&w);
+}
+
+static void test_block_regions(enum img_era era)
+{
+	static const struct { unsigned long first, pages; int state; } want[] = {
+		{ 0, 4, VX_VB_USED }, { 4, 2, VX_VB_DIRTY },
+		{ 6, 1, VX_VB_USED }, { 7, 3, VX_VB_DIRTY },
+		{ 10, 2, VX_VB_USED }, { 12, IMG_BITS - 12, VX_VB_FREE },
+	};
+	struct world w;
+	struct vx_area area;
+	struct vx_block blk;
+	unsigned long i, j, page;
+
+	world_build(&w, era, 4, 0xf);
+	if (world_ctx(&w) || vx_find_area(&w.ctx, D_START + 5 * P, &area)) {
+		CHECK(0, "era %s: %s", era_name(era), w.ctx.err);
+		goto out;
+	}
+	CHECK(area.start == D_START, "find_area found %llx",
+	      (unsigned long long)area.start);
+	CHECK(vx_block_get(&w.ctx, &area, &blk) == VX_OK, "block: %s",
+	      w.ctx.err);
+	if (!blk.map)
+		goto out;
+	CHECK(blk.bits == IMG_BITS, "bits %lu", blk.bits);
+	CHECK(blk.used == 7, "used %lu", blk.used);
+	CHECK(blk.derived == (era == ERA_61), "derived flag");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		for (j = 0; j < want[i].pages; j++) {
+			page = want[i].first + j;
+			CHECK(blk.map[page] == want[i].state,
+			      "era %s: page %lu is %s", era_name(era), page,
+			      vx_vb_state_name(blk.map[page]));
+		}
+	vx_block_release(&blk);
+out:
+	world_free(&w);
+}
+
+/*
+ * 6.1 has no used_map: a 3-page vm_map_ram() takes 4 pages (order 2) and
+ * maps 3.  The unmapped tail must come out used, the freed pages dirty.
+ */
+static void test_derived_slack(void)
+{
+	/* 0: 1 page; 1-4 freed; 5-6: 2 pages; 7-10: 3 pages + tail;
+	 * 11-14 freed; 15: 1 page */
+	static const unsigned long used[] = { 0, 5, 6, 7, 8, 9, 10, 15 };
+	static const char want[] = "UDDDDUUUUUUDDDDU";
+	struct collected col = { .nr = 0 };
+	struct vx_block blk;
+	struct world w;
+	unsigned long p;
+
+	memset(&w, 0, sizeof(w));
+	img_init(&w.img, ERA_61, 4, 0xf);
+	add_block(&w, D_START, used, 8, 16);
+	img_unmap(&w.img, D_START + 10 * P);	/* the tail is never mapped */
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+	CHECK(col.nr == 1 && col.areas[0].kind == VX_K_VMAP_BLOCK, "block");
+	if (col.nr != 1 || vx_block_get(&w.ctx, &col.areas[0], &blk))
+		goto out;
+	CHECK(blk.derived && !blk.ambiguous, "derived %d ambiguous %d",
+	      blk.derived, blk.ambiguous);
+	for (p = 0; p < 16; p++)
+		CHECK(blk.map[p] == (want[p] == 'U' ? VX_VB_USED : VX_VB_DIRTY),
+		      "page %lu is %s", p, vx_vb_state_name(blk.map[p]));
+	CHECK(blk.map[16] == VX_VB_FREE, "page 16");
+	vx_block_release(&blk);
+out:
+	world_free(&w);
+}
+
+/* read sink that rebuilds the byte range and records holes */
+struct capture {
+	uint64_t base, len;
+	unsigned char *buf;
+	struct { uint64_t addr, len; char reason[40]; } holes[16];
+	int nr_holes;
+	uint64_t data_bytes;
+};
+
+static int cap_data(void *arg, uint64_t addr, const void *buf, size_t len)
+{
+	struct capture *cap = arg;
+
+	if (addr < cap->base || addr + len > cap->base + cap->len)
+		return VX_ERR_RANGE;
+	memcpy(cap->buf + (addr - cap->base), buf, len);
+	cap->data_bytes += len;
+	return VX_OK;
+}
+
+static int cap_hole(void *arg, uint64_t addr, uint64_t len,
+		    const char *reason)
+{
+	struct capture *cap = arg;
+
+	if (cap->nr_holes < 16) {
+		cap->holes[cap->nr_holes].addr = addr;
+		cap->holes[cap->nr_holes].len = len;
+		snprintf(cap->holes[cap->nr_holes].reason,
+			 sizeof(cap->holes[0].reason), "%s", reason);
+		cap->nr_holes++;
+	}
+	return VX_OK;
+}
+
+static int capture(struct vx_ctx *ctx, struct capture *cap, uint64_t addr,
+		   uint64_t len)
+{
+	struct vx_read_sink sink = { cap_data, cap_hole, cap };
+
+	memset(cap, 0, sizeof(*cap));
+	cap->base = addr;
+	cap->len = len;
+	cap->buf = calloc(1, len);
+	return vx_read(ctx, addr, len, &sink);
+}
+
+/* expected byte at ADDR of block D: pattern where used, else 0 */
+static unsigned char block_byte(uint64_t addr)
+{
+	uint64_t off = addr - D_START, word;
+	unsigned long page = off / P;
+	size_t i;
+
+	for (i = 0; i < sizeof(d_used) / sizeof(d_used[0]); i++) {
+		if (d_used[i] == page) {
+			word = pattern_word(SEED_D, off / 8);
+			return word >> (8 * (off % 8));
+		}
+	}
+	return 0;
+}
+
+static void test_read_block(enum img_era era)
+{
+	struct capture cap;
+	struct world w;
+	uint64_t addr, i;
+	int ret;
+
+	world_build(&w, era, 4, 0xf);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	/* inside a multi-page used run: the kernel gets this one wrong */
+	addr = D_START + 2 * P + 100;
+	ret = capture(&w.ctx, &cap, addr, 16);
+	CHECK(ret == VX_OK && cap.data_bytes == 16 && cap.nr_holes == 0,
+	      "mid-run read: ret %d, %llu bytes, %d holes", ret,
+	      (unsigned long long)cap.data_bytes, cap.nr_holes);
+	for (i = 0; i < 16; i++)
+		CHECK(cap.buf[i] == block_byte(addr + i),
+		      "era %s: mid-run byte %llu", era_name(era),
+		      (unsigned long long)i);
+	free(cap.buf);
+
+	/* from a used run across a dirty one into the next used page */
+	addr = D_START + 3 * P + 4000;
+	ret = capture(&w.ctx, &cap, addr, 3 * P);
+	CHECK(ret == VX_OK, "cross read: %s", w.ctx.err);
+	for (i = 0; i < 3 * P; i++)
+		if (cap.buf[i] != block_byte(addr + i)) {
+			CHECK(0, "era %s: cross byte %llu", era_name(era),
+			      (unsigned long long)i);
+			break;
+		}
+	CHECK(cap.nr_holes == 1 && cap.holes[0].addr == D_START + 4 * P &&
+	      cap.holes[0].len == 2 * P &&
+	      !strcmp(cap.holes[0].reason, "vb region dirty"),
+	      "era %s: holes %d first %s", era_name(era), cap.nr_holes,
+	      cap.holes[0].reason);
+	free(cap.buf);
+
+	/* the never-allocated tail is "free" */
+	ret = capture(&w.ctx, &cap, D_START + 11 * P, 2 * P);
+	CHECK(ret == VX_OK && cap.nr_holes == 1 &&
+	      !strcmp(cap.holes[0].reason, "vb region free") &&
+	      cap.holes[0].addr == D_START + 12 * P,
+	      "free tail: %d holes", cap.nr_holes);
+	free(cap.buf);
+out:
+	world_free(&w);
+}
+
+static void test_read_areas(void)
+{
+	struct capture cap;
+	struct world w;
+	uint64_t i, word;
+	int ret;
+
+	world_build(&w, ERA_69, 4, 0xf);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	/* vmalloc tail into the guard page and the gap behind it */
+	ret = capture(&w.ctx, &cap, A_START + 4 * P - 8, P + 16);
+	CHECK(ret == VX_OK, "guard read: %s", w.ctx.err);
+	memcpy(&word, cap.buf, 8);
+	CHECK(word == pattern_word(SEED_A, (4 * P - 8) / 8),
+	      "last word of A");
+	CHECK(cap.nr_holes == 2 && !strcmp(cap.holes[0].reason,
+					   "guard page") &&
+	      cap.holes[0].len == P && !strcmp(cap.holes[1].reason,
+					       "no vmap area"),
+	      "guard holes: %d %s", cap.nr_holes, cap.holes[0].reason);
+	free(cap.buf);
+
+	/* ioremap is never read */
+	ret = capture(&w.ctx, &cap, B_START, 2 * P);
+	CHECK(ret == VX_OK && cap.data_bytes == 0 && cap.nr_holes == 1 &&
+	      !strcmp(cap.holes[0].reason, "ioremap"), "ioremap read");
+	free(cap.buf);
+
+	/* vm_map_ram whole area: every byte */
+	ret = capture(&w.ctx, &cap, C_START + 5 * P + 8, 8 * P);
+	CHECK(ret == VX_OK && cap.data_bytes == 8 * P, "vm_map_ram read");
+	for (i = 0; i < 8 * P / 8; i++) {
+		memcpy(&word, cap.buf + 8 * i, 8);
+		if (word != pattern_word(SEED_C, (5 * P + 8) / 8 + i)) {
+			CHECK(0, "vm_map_ram word %llu",
+			      (unsigned long long)i);
+			break;
+		}
+	}
+	free(cap.buf);
+
+	/* lazy areas are not read */
+	ret = capture(&w.ctx, &cap, E_START, P);
+	CHECK(ret == VX_OK && cap.nr_holes == 1 &&
+	      !strncmp(cap.holes[0].reason, "lazy", 4), "lazy read");
+	free(cap.buf);
+
+	/* bad arguments */
+	ret = capture(&w.ctx, &cap, 0xffff888000000000ULL, 16);
+	CHECK(ret == VX_ERR_RANGE, "outside vmalloc: ret %d", ret);
+	free(cap.buf);
+	ret = capture(&w.ctx, &cap, A_START, 0);
+	CHECK(ret == VX_ERR_INVAL, "zero length: ret %d", ret);
+	free(cap.buf);
+	CHECK(vx_read(&w.ctx, A_START, 1ULL << 40, NULL) == VX_ERR_INVAL,
+	      "huge length accepted");
+out:
+	world_free(&w);
+}
+
+/* cpu_possible_mask with a hole: CPUs 0, 2, 3 of nr_cpu_ids 4 */
+static void test_percpu_hash(void)
+{
+	static const unsigned long used[] = { 0 };
+	struct collected col = { .nr = 0 };
+	struct world w;
+	unsigned long b;
+
+	memset(&w, 0, sizeof(w));
+	img_init(&w.img, ERA_64, 4, 0xd);
+	for (b = 8; b < 16; b++)
+		add_block(&w, V + b * IMG_BLOCK, used, 1, 1);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+	CHECK(col.nr == 8, "%d blocks", col.nr);
+	for (b = 0; b < (unsigned long)col.nr; b++)
+		CHECK(col.areas[b].kind == VX_K_VMAP_BLOCK && col.areas[b].vb,
+		      "block %lu not found", b);
+	CHECK(w.img.nr_warn == 0, "warnings:\n%s", w.img.warnings);
+out:
+	world_free(&w);
+}
+
+static void test_print(void)
+{
+	struct vx_list_opts opts = { .node = -1, .regions = true };
+	struct world w;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	world_build(&w, ERA_69, 4, 0xf);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	mem = open_memstream(&out, &len);
+	CHECK(vx_print_list(&w.ctx, mem, &opts) == VX_OK, "print list");
+	fclose(mem);
+	CHECK(strstr(out, "NODE") && strstr(out, "VMAP_AREA") &&
+	      strstr(out, "ADDRESS RANGE"), "header:\n%s", out);
+	CHECK(strstr(out, "ffffc90000800000 - ffffc90000c00000"),
+	      "block row:\n%s", out);
+	CHECK(strstr(out, "ffffc90000804000 - ffffc90000806000       2  "
+			  "dirty"), "region row:\n%s", out);
+	CHECK(strstr(out, "phys=fed00000"), "ioremap phys:\n%s", out);
+	free(out);
+
+	opts.kinds = 1u << VX_K_IOREMAP;
+	mem = open_memstream(&out, &len);
+	vx_print_list(&w.ctx, mem, &opts);
+	fclose(mem);
+	CHECK(strstr(out, "ioremap") && !strstr(out, "vmap_block"),
+	      "type filter:\n%s", out);
+	free(out);
+
+	opts.kinds = 0;
+	mem = open_memstream(&out, &len);
+	vx_print_summary(&w.ctx, mem, &opts);
+	fclose(mem);
+	CHECK(strstr(out, "total") && strstr(out, "vmap_block"),
+	      "summary:\n%s", out);
+	free(out);
+out:
+	world_free(&w);
+}
+
+/* corruptions: every walk must end, report, and keep what it can */
+static void test_corrupt_list(enum img_era era)
+{
+	struct collected col = { .nr = 0 };
+	struct world w;
+	uint64_t va_a, va_g;
+
+	world_build(&w, era, 4, 0xf);
+	va_a = w.va[0];
+	va_g = w.va[5];
+	/* cycle: G's next points back at A (not through the head) */
+	if (era != ERA_69) {
+		img_w64(&w.img, va_g + 40, va_a + 40);
+	} else {
+		/* self loop in one node */
+		img_w64(&w.img, va_g + 40, va_g + 40);
+	}
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+	CHECK(w.img.nr_warn >= 1 && strstr(w.img.warnings, "out of order"),
+	      "era %s: cycle not reported:\n%s", era_name(era),
+	      w.img.warnings);
+	CHECK(by_start(&col, A_START) && by_start(&col, G_START),
+	      "era %s: lost the areas before the break", era_name(era));
+out:
+	world_free(&w);
+}
+
+static void test_corrupt_values(void)
+{
+	struct collected col = { .nr = 0 };
+	struct world w;
+	uint64_t sym;
+
+	/* va_end < va_start is skipped and reported */
+	world_build(&w, ERA_64, 4, 0xf);
+	img_w64(&w.img, w.va[1] + 8, B_START - P);
+	if (world_ctx(&w) == VX_OK) {
+		vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+		CHECK(!by_start(&col, B_START) && by_start(&col, C_START),
+		      "inverted area not skipped");
+		CHECK(strstr(w.img.warnings, "not above va_start"),
+		      "inverted area not reported:\n%s", w.img.warnings);
+	}
+	world_free(&w);
+
+	/* NULL next */
+	col.nr = 0;
+	world_build(&w, ERA_61, 4, 0xf);
+	img_w64(&w.img, w.va[2] + 40, 0);
+	if (world_ctx(&w) == VX_OK) {
+		vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+		CHECK(strstr(w.img.warnings, "broken link"),
+		      "NULL next not reported:\n%s", w.img.warnings);
+		CHECK(by_start(&col, C_START) && by_start(&col, E_START),
+		      "lost entries before the break / the lazy list");
+	}
+	world_free(&w);
+
+	/* absurd nr_vmap_nodes */
+	col.nr = 0;
+	world_build(&w, ERA_69, 4, 0xf);
+	sym = 0;
+	for (int i = 0; i < w.img.nr_syms; i++)
+		if (!strcmp(w.img.syms[i].name, "nr_vmap_nodes"))
+			sym = w.img.syms[i].addr;
+	img_w32(&w.img, sym, 100000);
+	CHECK(world_ctx(&w) == VX_OK, "init with bad nr_vmap_nodes");
+	CHECK(strstr(w.img.warnings, "nr_vmap_nodes 100000"),
+	      "bad nr_vmap_nodes not reported:\n%s", w.img.warnings);
+	CHECK(w.ctx.nr_nodes == 1, "nr_nodes %u", w.ctx.nr_nodes);
+	world_free(&w);
+
+	/* a missing member is named */
+	world_build(&w, ERA_69, 4, 0xf);
+	img_member_drop(&w.img, "vmap_area", "va_end");
+	CHECK(world_ctx(&w) == VX_ERR_UNSUPPORTED &&
+	      strstr(w.ctx.err, "vmap_area.va_end"), "missing member: %s",
+	      w.ctx.err);
+	world_free(&w);
+
+	/* vmap_block pointing at the wrong area */
+	col.nr = 0;
+	world_build(&w, ERA_64, 4, 0xf);
+	if (world_ctx(&w) == VX_OK) {
+		struct vx_area area;
+
+		vx_find_area(&w.ctx, D_START, &area);
+		img_w64(&w.img, area.vb + 8, w.va[0]);
+		vx_find_area(&w.ctx, D_START, &area);
+		CHECK(area.kind == VX_K_VMAP_BLOCK && !area.vb,
+		      "mismatched vb accepted");
+		CHECK(strstr(w.img.warnings, "no vmap_block"),
+		      "mismatch not reported:\n%s", w.img.warnings);
+	}
+	world_free(&w);
+}
+
+/* flip bytes in the kernel objects; only require termination, no crash */
+static void test_fuzz_flips(void)
+{
+	unsigned int round, flips;
+	uint64_t seed = 42;
+
+	for (round = 0; round < 300; round++) {
+		struct collected col = { .nr = 0 };
+		struct capture cap;
+		struct world w;
+
+		world_build(&w, round % 4, 4, round & 1 ? 0xd : 0xf);
+		for (flips = 0; flips < 4; flips++) {
+			uint64_t r = splitmix64(seed++);
+			uint64_t addr = 0xffff888000100000ULL +
+					r % (w.img.brk - 0xffff888000100000ULL);
+			unsigned char byte = r >> 56;
+
+			img_write(&w.img, addr, &byte, 1);
+		}
+		if (world_ctx(&w) == VX_OK) {
+			vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb,
+					 &col);
+			if (capture(&w.ctx, &cap, D_START, 16 * P) == VX_OK ||
+			    cap.buf)
+				free(cap.buf);
+		}
+		world_free(&w);
+	}
+	CHECK(1, "fuzz rounds done");
+}
+
+int main(void)
+{
+	enum img_era era;
+
+	for (era = ERA_61; era <= ERA_69; era++) {
+		test_list_era(era);
+		test_block_regions(era);
+		test_read_block(era);
+		test_corrupt_list(era);
+	}
+	test_read_areas();
+	test_derived_slack();
+	test_percpu_hash();
+	test_print();
+	test_corrupt_values();
+	test_fuzz_flips();
+	printf("unit: %d checks, %d failures\n", checks, failures);
+	return failures ? 1 : 0;
+}

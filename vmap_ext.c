@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmap_ext: crash extension listing and reading vmap areas.
+ *
+ * This file is the crash adapter: it implements struct vx_ops with crash's
+ * readmem/kvtop/symbol/type services, parses the "vmap" command line and
+ * maps the core's errors to crash's.  Everything about kernel data
+ * structures lives in src/.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defs.h"
+#include "vx.h"
+#include "vx_dwarf.h"
+
+static void cmd_vmap(void);
+static char *help_vmap[];
+
+static struct command_table_entry command_table[] = {
+	{ "vmap", cmd_vmap, help_vmap, MINIMAL },
+	{ NULL },
+};
+
+/* Per-session state: the layouts and symbols do not change in a dump. */
+static struct vx_ctx vx_session;
+static bool vx_ready;
+static struct vx_dwarf *vx_dwarf;
+static const char *vx_provider = "crash (gdb)";
+
+static int crash_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	(void)priv;
+	return readmem(addr, KVADDR, buf, len, "vmap_ext",
+		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
+}
+
+static int crash_symbol(void *priv, const char *name, uint64_t *addr)
+{
+	(void)priv;
+	if (!symbol_exists((char *)name))
+		return -1;
+	*addr = symbol_value((char *)name);
+	return 0;
+}
+
+/*
+ * Types come from the vmlinux DWARF through libdw when it can be opened:
+ * crash 8.0.2's gdb segfaults on DWARF 5 vmap_area / vm_struct of some
+ * kernels, and a segfault in gdb ends the crash session.
+ */
+static int crash_member(void *priv, const char *type, const char *member,
+			long *off, long *size)
+{
+	long val;
+
+	(void)priv;
+	if (vx_dwarf)
+		return vx_dwarf_member(vx_dwarf, type, member, off, size);
+	if (!member) {
+		val = STRUCT_SIZE((char *)type);
+		if (val < 0)
+			return -1;
+		*off = 0;
+		*size = val;
+		return 0;
+	}
+	val = MEMBER_OFFSET((char *)type, (char *)member);
+	if (val < 0)
+		return -1;
+	*off = val;
+	*size = MEMBER_SIZE((char *)type, (char *)member);
+	return 0;
+}
+
+static int crash_translate(void *priv, uint64_t addr, uint64_t *paddr)
+{
+	physaddr_t pa;
+
+	(void)priv;
+	if (!kvtop(NULL, addr, &pa, 0))
+		return 1;
+	*paddr = pa;
+	return 0;
+}
+
+static void crash_symbolize(void *priv, uint64_t addr, char *buf, size_t len)
+{
+	char sym[BUFSIZE];
+
+	(void)priv;
+	buf[0] = '\0';
+	if (!value_to_symstr(addr, sym, 16) || !sym[0])
+		return;
+	snprintf(buf, len, "%s", sym);
+}
+
+static int crash_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)
+{
+	(void)priv;
+#ifdef X86_64
+	if (!machdep->machspec || !machdep->machspec->vmalloc_start_addr)
+		return -1;
+	*start = machdep->machspec->vmalloc_start_addr;
+	*end = machdep->machspec->vmalloc_end;
+	return 0;
+#else
+	return -1;
+#endif
+}
+
+static void crash_warn(void *priv, const char *msg)
+{
+	(void)priv;
+	error(INFO, "%s\n", msg);
+}
+
+static int crash_interrupted(void *priv)
+{
+	(void)priv;
+	return received_SIGINT();
+}
+
+static const struct vx_ops crash_ops = {
+	.read = crash_read,
+	.symbol = crash_symbol,
+	.member = crash_member,
+	.translate = crash_translate,
+	.symbolize = crash_symbolize,
+	.vmalloc_range = crash_vmalloc_range,
+	.warn = crash_warn,
+	.interrupted = crash_interrupted,
+};
+
+static void open_dwarf(void)
+{
+	char err[VX_ERRLEN];
+
+	if (vx_dwarf || getenv("VMAP_EXT_NO_LIBDW"))
+		return;
+	vx_dwarf = vx_dwarf_open(pc->namelist, err, sizeof(err));
+	if (vx_dwarf)
+		vx_provider = "libdw (vmlinux DWARF)";
+	else if (CRASHDEBUG(1))
+		error(INFO, "libdw: %s; using crash's gdb for types\n", err);
+}
+
+/* Set the session context up once; a failure is retried next time. */
+static struct vx_ctx *session(void)
+{
+	int ret;
+
+	if (vx_ready)
+		return &vx_session;
+	open_dwarf();
+	ret = vx_ctx_init(&vx_session, &crash_ops, NULL);
+	if (ret) {
+		char msg[VX_ERRLEN];
+
+		snprintf(msg, sizeof(msg), "%s", vx_session.err);
+		vx_ctx_deinit(&vx_session);
+		error(FATAL, "%s: %s\n", ret == VX_ERR_UNSUPPORTED ?
+		      "kernel not supported" : "cannot start", msg);
+	}
+	vx_ready = true;
+	return &vx_session;
+}
+
+static void fail(struct vx_ctx *ctx, int ret)
+{
+	if (ret == VX_ERR_INTR)
+		error(FATAL, "interrupted\n");
+	error(FATAL, "%s\n", ctx->err[0] ? ctx->err : "failed");
+}
+
+static bool parse_u64(const char *s, int base, uint64_t *val)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	*val = strtoull(s, &end, base);
+	return errno == 0 && *end == '\0';
+}
+
+static bool parse_addr(const char *s, uint64_t *addr)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	return parse_u64(s, 16, addr);
+}
+
+static unsigned int parse_kinds(char *list)
+{
+	unsigned int kinds = 0;
+	char *name, *save = NULL;
+	enum vx_kind kind;
+
+	for (name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		if (vx_kind_parse(name, &kind))
+			error(FATAL, "unknown type: %s (see \"help vmap\")\n",
+			      name);
+		kinds |= 1u << kind;
+	}
+	return kinds;
+}
+
+static void show_info(struct vx_ctx *ctx)
+{
+	fprintf(fp, "   types from: %s\n", vx_provider);
+	fprintf(fp, "         era: %s\n", ctx->era == VX_ERA_NODES ?
+		"vmap_nodes (6.9+)" : "vmap_area_list (up to 6.8)");
+	if (ctx->era == VX_ERA_NODES)
+		fprintf(fp, "  vmap nodes: %u at %llx, zone size %llu\n",
+			ctx->nr_nodes, (unsigned long long)ctx->nodes,
+			(unsigned long long)ctx->zone_size);
+	fprintf(fp, "    va flags: %s\n", ctx->has_va_flags ?
+		"VMAP_RAM/VMAP_BLOCK (6.3+)" : "none (vmap_blocks lookup)");
+	fprintf(fp, "  vmap_blocks: %s, VMAP_BBMAP_BITS %lu%s\n",
+		ctx->percpu_xa ? "per-CPU xarrays (6.4+)" : "global xarray",
+		ctx->vb_bits, ctx->vb_bits ? "" : " (from block size)");
+	fprintf(fp, "     vmalloc: %llx - %llx\n",
+		(unsigned long long)ctx->vmalloc_start,
+		(unsigned long long)ctx->vmalloc_end);
+	fprintf(fp, "  nr_cpu_ids: %u\n", ctx->nr_cpu_ids);
+}
+
+static void vmap_cmd_list(int argc, char **argv)
+{
+	struct vx_list_opts opts = { .node = -1, .regions = true };
+	bool summary = false, info = false;
+	struct vx_ctx *ctx;
+	uint64_t node;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt(argc, argv, "bst:n:v")) != EOF) {
+		switch (c) {
+		case 'b':
+			opts.regions = false;
+			break;
+		case 's':
+			summary = true;
+			break;
+		case 't':
+			opts.kinds |= parse_kinds(optarg);
+			break;
+		case 'n':
+			if (!parse_u64(optarg, 0, &node) || node > 1023)
+				error(FATAL, "invalid node: %s\n", optarg);
+			opts.node = node;
+			break;
+		case 'v':
+			info = true;
+			break;
+		default:
+			argerrs++;
+		}
+	}
+	if (argerrs || argc - optind > 1)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	if (optind < argc) {
+		if (!parse_addr(argv[optind], &opts.addr))
+			error(FATAL, "invalid address: %s\n", argv[optind]);
+		opts.have_addr = true;
+	}
+	ctx = session();
+	if (info) {
+		show_info(ctx);
+		return;
+	}
+	ret = summary ? vx_print_summary(ctx, fp, &opts) :
+			vx_print_list(ctx, fp, &opts);
+	if (ret)
+		fail(ctx, ret);
+}
+
+static void vmap_cmd_read(int argc, char **argv)
+{
+	struct vx_dump_opts opts = { .width = 8, .ascii = true };
+	char *file = NULL;
+	uint64_t addr, len;
+	struct vx_ctx *ctx;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt(argc, argv, "81:3:6:xr:")) != EOF) {
+		switch (c) {
+		case '8':
+			opts.width = 1;
+			break;
+		case '1':
+		case '3':
+		case '6':
+			if (!strcmp(optarg, c == '1' ? "6" :
+				    c == '3' ? "2" : "4"))
+				opts.width = c == '1' ? 2 : c == '3' ? 4 : 8;
+			else
+				argerrs++;
+			break;
+		case 'x':
+			opts.ascii = false;
+			break;
+		case 'r':
+			file = optarg;
+			break;
+		default:
+			argerrs++;
+		}
+	}
+	if (argerrs || argc - optind != 2)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	if (!parse_addr(argv[optind], &addr))
+		error(FATAL, "invalid address: %s\n", argv[optind]);
+	if (!parse_u64(argv[optind + 1], 0, &len))
+		error(FATAL, "invalid length: %s\n", argv[optind + 1]);
+	if (len == 0)
+		error(FATAL, "length must be at least 1 byte\n");
+	ctx = session();
+	if (file && !(opts.raw = fopen(file, "w")))
+		error(FATAL, "cannot open %s: %s\n", file, strerror(errno));
+	ret = vx_print_read(ctx, fp, addr, len, &opts);
+	if (opts.raw && fclose(opts.raw) && !ret)
+		error(FATAL, "write to %s failed\n", file);
+	if (ret)
+		fail(ctx, ret);
+	if (file)
+		fprintf(fp, "%llu bytes copied from 0x%llx to %s\n",
+			(unsigned long long)len, (unsigned long long)addr,
+			file);
+}
+
+static void cmd_vmap(void)
+{
+	if (argcnt < 2)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	if (!strcmp(args[1], "list"))
+		vmap_cmd_list(argcnt - 1, args + 1);
+	else if (!strcmp(args[1], "read"))
+		vmap_cmd_read(argcnt - 1, args + 1);
+	else
+		error(FATAL, "unknown subcommand: %s (list or read)\n",
+		      args[1]);
+}
+
+static char *help_vmap[] = {
+"vmap",
+"vmalloc, vmap and vm_map_ram areas",
+"list [-b] [-s] [-t type[,type...]] [-n node] [-v] [address]\n"
+"       vmap read [-8|-16|-32|-64] [-x] [-r file] address length",
+"  This command lists every vmap area of the kernel, walking the kernel's",
+"  own bookkeeping (the per-node busy and lazy lists of vmap_nodes[] on",
+"  Linux 6.9 and later, vmap_area_list and the purge list before), and",
+"  reads their contents the way /proc/kcore means to.  Unlike \"kmem -v\"",
+"  it shows areas without a vm_struct: vm_map_ram() areas, the per-CPU",
+"  vmap_block areas with their used, dirty and free vb regions, and",
+"  lazily freed areas that are not purged yet.",
+"",
+"     list  display one row per vmap area, sorted by address across all",
+"           nodes: NODE (6.9+), VMAP_AREA, VM_STRUCT (- if none), ADDRESS",
+"           RANGE, SIZE (bytes, guard page included, as /proc/vmallocinfo),",
+"           TYPE, PAGES, CALLER (and phys= for ioremap).  TYPE is one of",
+"           vmalloc, vmalloc_user, vmap, ioremap, dma-coherent, sparse,",
+"           uninitialized (VM_UNINITIALIZED), vm_struct (no known type",
+"           bit), vm_map_ram, vmap_block, transient (no vm_struct and no",
+"           VMAP_RAM: being set up or torn down) and lazy (freed, waiting",
+"           for purge).  A vmap_block row is followed by its block header",
+"           and its regions; before Linux 6.3 there is no used_map and the",
+"           regions are derived from the page tables, which is said.",
+"       -b  do not display the vb regions of vmap_block areas.",
+"       -s  display a summary: areas and bytes per node and per type.",
+"  -t type  display only areas of these types (comma-separated).",
+"  -n node  display only areas of this vmap node.",
+"       -v  display what was detected: type provider, era, nodes, blocks.",
+"  address  display only the area containing this address (hexadecimal).",
+"",
+"     read  display length bytes of vmap space from address, in the",
+"           format of \"rd\".  Pages are read through the page tables;",
+"           vb regions only where used_map says they are in use.  Parts",
+"           the kernel never reads (dirty and free vb regions, ioremap,",
+"           sparse, uninitialized and lazy areas, guard pages, unmapped",
+"           pages, gaps between areas) are not read: each is shown as a",
+"           hole with its range and reason, and counts as zeros.",
+"  -8 -16 -32 -64  unit size of the display (default -64).",
+"       -x  do not display the ASCII translation.",
+"  -r file  write the raw bytes (holes as zeros) to file and list the",
+"           holes.",
+"  address  a hexadecimal kernel virtual address in vmalloc space or in",
+"           a vmap area (module areas included).",
+"   length  number of bytes (not units) to read, decimal or 0x-prefixed;",
+"           at most 1 GiB.",
+"\nEXAMPLES",
+"  List every area, vb regions included:\n",
+"    %s> vmap list",
+"    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE"
+"                    SIZE  TYPE           PAGES  CALLER",
+"       0  ffff888003c1e000  ffff888003c1f000  ffffc90000000000 - "
+"ffffc90000005000       20480  vmalloc            4  "
+"acpi_os_map_iomem+0x1a6",
+"       2  ffff888004a07b40          -         ffffc90000800000 - "
+"ffffc90000c00000     4194304  vmap_block        17",
+"                      VMAP_BLOCK ffff888004a03000  CPU 2  USED 17  "
+"DIRTY 8  FREE 999  (used_map)",
+"                        ffffc90000800000 - ffffc90000801000       1  used",
+"                        ffffc90000801000 - ffffc90000805000       4  dirty",
+"",
+"  Show the area holding an address, and only ioremap and vm_map_ram ones:\n",
+"    %s> vmap list ffffc90000801234",
+"    %s> vmap list -t ioremap,vm_map_ram",
+"",
+"  Per-node summary:\n",
+"    %s> vmap list -s",
+"",
+"  Read 64 bytes of a vb region, then save 2 MiB to a file:\n",
+"    %s> vmap read ffffc90000800ff0 64",
+"    ffffc90000800ff0:  8d3c0d9b6f1a2c4e 1f2e3d4c5b6a7988   N,.o..<....[L=..",
+"    ffffc90000801000:  hole of 16384 bytes (to ffffc90000805000): vb region "
+"dirty, zero-filled",
+"    %s> vmap read -r /tmp/area.bin ffffc90000800000 0x200000",
+NULL
+};
+
+static void __attribute__((constructor)) vmap_ext_init(void)
+{
+	register_extension(command_table);
+}
+
+static void __attribute__((destructor)) vmap_ext_fini(void)
+{
+	if (vx_ready)
+		vx_ctx_deinit(&vx_session);
+	vx_ready = false;
+	if (vx_dwarf)
+		vx_dwarf_close(vx_dwarf);
+	vx_dwarf = NULL;
+}
