@@ -101,6 +101,9 @@ static int crash_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)
 {
 	(void)priv;
 #ifdef X86_64
+	/* minimal mode leaves crash's vmalloc layout at a guess */
+	if (pc->flags & MINIMAL_MODE)
+		return -1;
 	if (!machdep->machspec || !machdep->machspec->vmalloc_start_addr)
 		return -1;
 	*start = machdep->machspec->vmalloc_start_addr;
@@ -109,6 +112,13 @@ static int crash_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)
 #else
 	return -1;
 #endif
+}
+
+static int crash_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	(void)priv;
+	return readmem(paddr, PHYSADDR, buf, len, "vmap_ext phys",
+		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
 }
 
 static void crash_warn(void *priv, const char *msg)
@@ -130,6 +140,7 @@ static const struct vx_ops crash_ops = {
 	.translate = crash_translate,
 	.symbolize = crash_symbolize,
 	.vmalloc_range = crash_vmalloc_range,
+	.read_phys = crash_read_phys,
 	.warn = crash_warn,
 	.interrupted = crash_interrupted,
 };
@@ -163,6 +174,22 @@ static struct vx_ctx *session(void)
 		vx_ctx_deinit(&vx_session);
 		error(FATAL, "%s: %s\n", ret == VX_ERR_UNSUPPORTED ?
 		      "kernel not supported" : "cannot start", msg);
+	}
+	/*
+	 * crash --minimal translates no vmalloc address: walk the page
+	 * tables ourselves (VMAP_EXT_PGTABLE=own forces it, for testing).
+	 */
+	if ((pc->flags & MINIMAL_MODE) ||
+	    (getenv("VMAP_EXT_PGTABLE") &&
+	     !strcmp(getenv("VMAP_EXT_PGTABLE"), "own"))) {
+		ret = vx_pt_enable(&vx_session);
+		if (ret) {
+			char msg[VX_ERRLEN];
+
+			snprintf(msg, sizeof(msg), "%s", vx_session.err);
+			vx_ctx_deinit(&vx_session);
+			error(FATAL, "no page-table walk: %s\n", msg);
+		}
 	}
 	vx_ready = true;
 	return &vx_session;
@@ -209,9 +236,25 @@ static unsigned int parse_kinds(char *list)
 	return kinds;
 }
 
+/* The release the dump itself states, not crash's idea of it. */
+static void show_release(struct vx_ctx *ctx)
+{
+	char banner[160] = "", release[72] = "?";
+	uint64_t addr;
+
+	if (ctx->ops->symbol(NULL, "linux_banner", &addr) == 0 &&
+	    ctx->ops->read(NULL, addr, banner, sizeof(banner) - 1) == 0)
+		sscanf(banner, "Linux version %71s", release);
+	fprintf(fp, "      kernel: %s\n", release);
+}
+
 static void show_info(struct vx_ctx *ctx)
 {
+	show_release(ctx);
 	fprintf(fp, "   types from: %s\n", vx_provider);
+	fprintf(fp, "  translation: %s\n", ctx->own_pt ?
+		(ctx->pt_levels == 5 ? "own 5-level page-table walk" :
+		 "own 4-level page-table walk") : "crash (kvtop)");
 	fprintf(fp, "         era: %s\n", ctx->era == VX_ERA_NODES ?
 		"vmap_nodes (6.9+)" : "vmap_area_list (up to 6.8)");
 	if (ctx->era == VX_ERA_NODES)

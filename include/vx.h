@@ -42,6 +42,8 @@ struct vx_ops {
 	void (*symbolize)(void *priv, uint64_t addr, char *buf, size_t len);
 	/* Optional: VMALLOC_START / VMALLOC_END as the host knows them. */
 	int (*vmalloc_range)(void *priv, uint64_t *start, uint64_t *end);
+	/* Optional: read physical memory (own page-table walk). */
+	int (*read_phys)(void *priv, uint64_t paddr, void *buf, size_t len);
 	/* Optional: one-line diagnostics (corruption found during a walk). */
 	void (*warn)(void *priv, const char *msg);
 	/* Optional: non-zero once the user pressed Ctrl-C. */
@@ -155,6 +157,10 @@ struct vx_ctx {
 	unsigned int nr_cpu_ids;
 	unsigned long *possible;	/* cpu_possible_mask bits */
 	uint64_t *cpu_off;		/* __per_cpu_offset[] */
+	/* own page-table walk (hosts without vmalloc translation) */
+	bool own_pt;
+	int pt_levels;
+	uint64_t pgd_phys;
 	/* limits derived from the dump */
 	unsigned long max_areas;
 	/* diagnostics */
@@ -165,6 +171,15 @@ struct vx_ctx {
 /* Lifecycle: probe symbols and layouts; vx_ctx_deinit frees. */
 int vx_ctx_init(struct vx_ctx *ctx, const struct vx_ops *ops, void *priv);
 void vx_ctx_deinit(struct vx_ctx *ctx);
+
+/*
+ * Translate kernel virtual addresses ourselves from init_top_pgt instead
+ * of asking the host (which may have no vmalloc translation, as crash
+ * --minimal).  Needs ops->read_phys.
+ */
+int vx_pt_enable(struct vx_ctx *ctx);
+/* 0 mapped (*paddr set), 1 not mapped, <0 page tables unreadable. */
+int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 
 /* Walk flags */
 #define VX_WALK_BUSY	0x1

@@ -29,8 +29,13 @@
 #define VX_VMAP_FLAGS_MASK	0x3
 #define VX_VMAP_VN_SHIFT	8
 
-/* x86_64 without KASLR or 5-level paging (arch/x86 pgtable_64_types.h) */
-#define VX_X86_VMALLOC_START	0xffffc90000000000ULL
+/*
+ * x86_64 vmalloc space without KASLR (arch/x86 pgtable_64_types.h, 6.1
+ * through 7.2); with KASLR the base is the variable vmalloc_base.
+ */
+#define VX_X86_VMALLOC_START	0xffffc90000000000ULL	/* 4-level */
 #define VX_X86_VMALLOC_END	0xffffe8ffffffffffULL
+#define VX_X86_VMALLOC_START_L5	0xffa0000000000000ULL	/* 5-level */
+#define VX_X86_VMALLOC_END_L5	0xffd1ffffffffffffULL
 
 #endif /* VX_FLAGS_H */

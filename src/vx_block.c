@@ -61,6 +61,60 @@ int vx_xa_load(struct vx_ctx *ctx, uint64_t xa, uint64_t index,
 		      (unsigned long long)xa, XA_MAX_DEPTH);
 }
 
+/*
+ * Call FN for every entry of the xarray at XA.  Node shifts must strictly
+ * decrease on the way down, which bounds the depth even in a corrupted
+ * tree; BUDGET bounds the nodes visited.
+ */
+static int xa_walk_node(struct vx_ctx *ctx, uint64_t entry, int shift_above,
+			unsigned long *budget,
+			int (*fn)(struct vx_ctx *, uint64_t, void *), void *arg)
+{
+	const struct vx_layout *l = &ctx->l;
+	uint64_t node = entry - 2, slots[64];
+	unsigned long nr = l->xn_slots.size / 8, i;
+	unsigned char shift;
+	int ret;
+
+	if (!xa_is_node(entry))
+		return entry && (entry & 3) != 2 ? fn(ctx, entry, arg) : VX_OK;
+	if (!*budget || nr > 64 || nr == 0)
+		return vx_err(ctx, VX_ERR_CORRUPT, "xarray too large at %llx",
+			      (unsigned long long)node);
+	--*budget;
+	if (vx_read_mem(ctx, node + l->xn_shift.off, &shift, 1) ||
+	    vx_read_mem(ctx, node + l->xn_slots.off, slots, nr * 8))
+		return VX_ERR_FAULT;
+	if (shift_above >= 0 && shift >= shift_above)
+		return vx_err(ctx, VX_ERR_CORRUPT,
+			      "xa_node %llx: shift %u under shift %d",
+			      (unsigned long long)node, shift, shift_above);
+	for (i = 0; i < nr; i++) {
+		if (!slots[i])
+			continue;
+		if (shift == 0 && xa_is_node(slots[i]))
+			continue;
+		ret = xa_walk_node(ctx, slots[i], shift, budget, fn, arg);
+		if (ret)
+			return ret;
+	}
+	return VX_OK;
+}
+
+int vx_xa_for_each(struct vx_ctx *ctx, uint64_t xa,
+		   int (*fn)(struct vx_ctx *, uint64_t, void *), void *arg)
+{
+	unsigned long budget = 1UL << 16;
+	uint64_t head;
+
+	if (!vx_has(ctx->l.xa_head) || !vx_has(ctx->l.xn_shift) ||
+	    !vx_has(ctx->l.xn_slots))
+		return vx_err(ctx, VX_ERR_UNSUPPORTED, "no xarray layout");
+	if (vx_read_ulong(ctx, xa + ctx->l.xa_head.off, &head))
+		return VX_ERR_FAULT;
+	return xa_walk_node(ctx, head, -1, &budget, fn, arg);
+}
+
 /* Is VB a vmap_block whose va is AREA? */
 static bool vb_matches(struct vx_ctx *ctx, uint64_t vb,
 		       const struct vx_area *area)
@@ -117,6 +171,31 @@ static uint64_t vb_try(struct vx_ctx *ctx, uint64_t xa, uint64_t idx,
 	return vb_matches(ctx, vb, area) ? vb : 0;
 }
 
+struct vb_scan {
+	const struct vx_area *area;
+	uint64_t vb;
+};
+
+static int vb_scan_cb(struct vx_ctx *ctx, uint64_t entry, void *arg)
+{
+	struct vb_scan *scan = arg;
+
+	if (!vb_matches(ctx, entry, scan->area))
+		return VX_OK;
+	scan->vb = entry;
+	return VX_STOP;
+}
+
+/* Last resort: look at every entry (our VMALLOC_START may be off). */
+static uint64_t vb_scan(struct vx_ctx *ctx, uint64_t xa,
+			const struct vx_area *area)
+{
+	struct vb_scan scan = { .area = area };
+
+	vx_xa_for_each(ctx, xa, vb_scan_cb, &scan);
+	return scan.vb;
+}
+
 uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area)
 {
 	uint64_t bs = area->end - area->start, idx, vb;
@@ -131,9 +210,12 @@ uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area)
 	    bs < 2 * 64 * ctx->page_size)
 		return 0;
 	idx = (area->start - (ctx->vmalloc_start & ~(bs - 1))) / bs;
-	if (!ctx->percpu_xa)
-		return ctx->vmap_blocks ?
-		       vb_try(ctx, ctx->vmap_blocks, idx, area) : 0;
+	if (!ctx->percpu_xa) {
+		if (!ctx->vmap_blocks)
+			return 0;
+		vb = vb_try(ctx, ctx->vmap_blocks, idx, area);
+		return vb ? vb : vb_scan(ctx, ctx->vmap_blocks, area);
+	}
 
 	cpu = vb_bucket(ctx, area->start, bs, true);
 	if ((vb = vb_try(ctx, vbq_xa(ctx, cpu), idx, area)))
@@ -144,7 +226,8 @@ uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area)
 	for (cpu = 0; cpu < ctx->nr_cpu_ids; cpu++) {
 		if (!vx_cpu_possible(ctx, cpu))
 			continue;
-		if ((vb = vb_try(ctx, vbq_xa(ctx, cpu), idx, area))) {
+		if ((vb = vb_try(ctx, vbq_xa(ctx, cpu), idx, area)) ||
+		    (vb = vb_scan(ctx, vbq_xa(ctx, cpu), area))) {
 			vx_warn(ctx, "vmap_block %llx found in CPU %u's "
 				"vmap_blocks, not where the kernel hashes it",
 				(unsigned long long)vb, cpu);
@@ -227,9 +310,8 @@ static int block_map_derived(struct vx_ctx *ctx, struct vx_block *blk)
 			blk->map[i] = VX_VB_FREE;
 			continue;
 		}
-		mapped = ctx->ops->translate(ctx->priv,
-					     blk->start + i * ctx->page_size,
-					     &pa);
+		mapped = vx_translate(ctx, blk->start + i * ctx->page_size,
+				      &pa);
 		if (mapped < 0)
 			return vx_err(ctx, VX_ERR_FAULT,
 				      "vmap_block %llx: no page tables",

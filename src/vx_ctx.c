@@ -34,7 +34,7 @@ void vx_warn(struct vx_ctx *ctx, const char *fmt, ...)
 
 int vx_read_mem(struct vx_ctx *ctx, uint64_t addr, void *buf, size_t len)
 {
-	if (ctx->ops->read(ctx->priv, addr, buf, len))
+	if (vx_kread(ctx, addr, buf, len))
 		return vx_err(ctx, VX_ERR_FAULT, "read fault at %llx",
 			      (unsigned long long)addr);
 	return VX_OK;
@@ -197,9 +197,15 @@ static int cpus_init(struct vx_ctx *ctx)
 static void vmalloc_range_init(struct vx_ctx *ctx)
 {
 	uint64_t addr, base;
+	uint32_t l5 = 0;
 
 	ctx->vmalloc_start = VX_X86_VMALLOC_START;
 	ctx->vmalloc_end = VX_X86_VMALLOC_END;
+	if (sym(ctx, "__pgtable_l5_enabled", &addr) &&
+	    vx_read_uint(ctx, addr, &l5) == 0 && l5) {
+		ctx->vmalloc_start = VX_X86_VMALLOC_START_L5;
+		ctx->vmalloc_end = VX_X86_VMALLOC_END_L5;
+	}
 	if (ctx->ops->vmalloc_range &&
 	    ctx->ops->vmalloc_range(ctx->priv, &ctx->vmalloc_start,
 				    &ctx->vmalloc_end) == 0)

@@ -31,6 +31,9 @@ int vx_read_mem(struct vx_ctx *ctx, uint64_t addr, void *buf, size_t len);
 int vx_read_ulong(struct vx_ctx *ctx, uint64_t addr, uint64_t *val);
 int vx_read_uint(struct vx_ctx *ctx, uint64_t addr, uint32_t *val);
 bool vx_interrupted(struct vx_ctx *ctx);
+/* every core read and translation goes through these (vx_pgtable.c) */
+int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len);
+int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
 
 /* area classification (vx_walk.c) */
@@ -40,5 +43,7 @@ void vx_area_classify(struct vx_ctx *ctx, struct vx_area *area);
 uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area);
 int vx_xa_load(struct vx_ctx *ctx, uint64_t xa, uint64_t index,
 	       uint64_t *entry);
+int vx_xa_for_each(struct vx_ctx *ctx, uint64_t xa,
+		   int (*fn)(struct vx_ctx *, uint64_t, void *), void *arg);
 
 #endif /* VX_INTERNAL_H */

@@ -65,10 +65,10 @@ static int emit_page(struct reader *rd, uint64_t to)
 	uint64_t len = (to < page_end ? to : page_end) - rd->pos;
 	int mapped, ret;
 
-	mapped = ctx->ops->translate(ctx->priv, rd->pos, &pa);
+	mapped = vx_translate(ctx, rd->pos, &pa);
 	if (mapped > 0)
 		return emit_hole(rd, len, "not mapped");
-	if (ctx->ops->read(ctx->priv, rd->pos, rd->page, len))
+	if (vx_kread(ctx, rd->pos, rd->page, len))
 		return emit_hole(rd, len, "not in dump");
 	if ((ret = hole_flush(rd)))
 		return ret;

@@ -84,7 +84,7 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			return;
 		}
 		va = link - l->va_list.off;
-		if (ctx->ops->read(ctx->priv, va, buf, l->va_sz)) {
+		if (vx_kread(ctx, va, buf, l->va_sz)) {
 			list_stop(ctx, lst, "vmap_area unreadable", va);
 			return;
 		}
@@ -123,7 +123,7 @@ static void vm_read(struct vx_ctx *ctx, struct vx_area *area)
 	const struct vx_layout *l = &ctx->l;
 	unsigned char buf[VX_SCRATCH];
 
-	if (ctx->ops->read(ctx->priv, area->vm, buf, l->vm_sz)) {
+	if (vx_kread(ctx, area->vm, buf, l->vm_sz)) {
 		vx_warn(ctx, "vmap_area %llx: vm_struct %llx unreadable",
 			(unsigned long long)area->va,
 			(unsigned long long)area->vm);

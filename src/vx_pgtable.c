@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Our own x86_64 page-table walk, for hosts that cannot translate vmalloc
+ * addresses (crash --minimal).  4- and 5-level tables from init_top_pgt,
+ * 1 GiB and 2 MiB leaves, physical reads through ops->read_phys.  The 6.1
+ * vb-region derivation uses the same walk through vx_translate().
+ */
+#include "vx_internal.h"
+
+#define PTE_PRESENT	0x001ULL
+#define PTE_PSE		0x080ULL	/* leaf at PUD / PMD level */
+#define PTE_PFN_MASK	0x000ffffffffff000ULL
+#define START_KERNEL_MAP 0xffffffff80000000ULL
+
+int vx_pt_enable(struct vx_ctx *ctx)
+{
+	uint64_t pgt, addr, phys_base = 0;
+	uint32_t l5 = 0;
+
+	if (!ctx->ops->read_phys)
+		return vx_err(ctx, VX_ERR_UNSUPPORTED, "no physical reads");
+	if (ctx->ops->symbol(ctx->priv, "init_top_pgt", &pgt))
+		return vx_err(ctx, VX_ERR_UNSUPPORTED, "no init_top_pgt");
+	/* __START_KERNEL_map + phys_base maps the kernel image */
+	if (ctx->ops->symbol(ctx->priv, "phys_base", &addr) == 0 &&
+	    vx_read_ulong(ctx, addr, &phys_base))
+		return VX_ERR_FAULT;
+	/* CONFIG_X86_5LEVEL kernels decide at boot */
+	if (ctx->ops->symbol(ctx->priv, "__pgtable_l5_enabled", &addr) == 0 &&
+	    vx_read_uint(ctx, addr, &l5))
+		return VX_ERR_FAULT;
+	ctx->pgd_phys = pgt - START_KERNEL_MAP + phys_base;
+	ctx->pt_levels = l5 ? 5 : 4;
+	ctx->own_pt = true;
+	return VX_OK;
+}
+
+int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
+{
+	uint64_t table = ctx->pgd_phys, entry;
+	int level, shift;
+
+	for (level = ctx->pt_levels; level >= 1; level--) {
+		shift = 12 + 9 * (level - 1);
+		if (ctx->ops->read_phys(ctx->priv, table +
+					((vaddr >> shift) & 511) * 8,
+					&entry, sizeof(entry)))
+			return -1;
+		if (!(entry & PTE_PRESENT))
+			return 1;
+		/* a PSE bit at PUD or PMD level ends the walk early */
+		if (level == 1 || ((level == 2 || level == 3) &&
+				   (entry & PTE_PSE))) {
+			uint64_t mask = (1ULL << shift) - 1;
+
+			*paddr = (entry & PTE_PFN_MASK & ~mask) |
+				 (vaddr & mask);
+			return 0;
+		}
+		table = entry & PTE_PFN_MASK;
+	}
+	return 1;
+}
+
+int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
+{
+	if (ctx->own_pt)
+		return vx_pt_translate(ctx, vaddr, paddr);
+	return ctx->ops->translate(ctx->priv, vaddr, paddr);
+}
+
+/*
+ * Read kernel virtual memory.  The host reads what it can translate; in
+ * own-page-table mode what it cannot is walked here, page by page.
+ */
+int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len)
+{
+	unsigned char *dst = buf;
+
+	if (ctx->ops->read(ctx->priv, vaddr, buf, len) == 0)
+		return 0;
+	if (!ctx->own_pt)
+		return -1;
+	while (len) {
+		size_t off = vaddr & (ctx->page_size - 1);
+		size_t n = ctx->page_size - off < len ?
+			   ctx->page_size - off : len;
+		uint64_t pa;
+
+		if (vx_pt_translate(ctx, vaddr, &pa) ||
+		    ctx->ops->read_phys(ctx->priv, pa, dst, n))
+			return -1;
+		vaddr += n;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
