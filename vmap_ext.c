@@ -121,10 +121,16 @@ static int crash_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
 		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
 }
 
+/* vmap check prints its findings as report lines, others as INFO */
+static bool vx_report;
+
 static void crash_warn(void *priv, const char *msg)
 {
 	(void)priv;
-	error(INFO, "%s\n", msg);
+	if (vx_report)
+		fprintf(fp, "  %s\n", msg);
+	else
+		error(INFO, "%s\n", msg);
 }
 
 static int crash_interrupted(void *priv)
@@ -377,6 +383,23 @@ static void vmap_cmd_read(int argc, char **argv)
 			file);
 }
 
+static void vmap_cmd_check(int argc, char **argv)
+{
+	unsigned long problems;
+	struct vx_ctx *ctx;
+	int ret;
+
+	(void)argv;
+	if (argc > 1)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	ctx = session();
+	vx_report = true;
+	ret = vx_check(ctx, fp, &problems);
+	vx_report = false;
+	if (ret)
+		fail(ctx, ret);
+}
+
 static void cmd_vmap(void)
 {
 	if (argcnt < 2)
@@ -385,8 +408,10 @@ static void cmd_vmap(void)
 		vmap_cmd_list(argcnt - 1, args + 1);
 	else if (!strcmp(args[1], "read"))
 		vmap_cmd_read(argcnt - 1, args + 1);
+	else if (!strcmp(args[1], "check"))
+		vmap_cmd_check(argcnt - 1, args + 1);
 	else
-		error(FATAL, "unknown subcommand: %s (list or read)\n",
+		error(FATAL, "unknown subcommand: %s (list, read or check)\n",
 		      args[1]);
 }
 

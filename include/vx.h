@@ -71,6 +71,7 @@ struct vx_layout {
 	struct vx_field vbq_vmap_blocks;
 	struct vx_field xa_head, xn_shift, xn_slots;
 	struct vx_field lh_next;
+	struct vx_field va_rb_node, rb_left, rb_right, root_node, rbl_root;
 };
 
 enum vx_era {
@@ -146,6 +147,7 @@ struct vx_ctx {
 	uint64_t page_size;
 	/* list era */
 	uint64_t busy_head, lazy_head;
+	uint64_t busy_root, lazy_root;	/* vmap_area_root &c., 0 if absent */
 	/* node era */
 	uint64_t nodes;
 	unsigned int nr_nodes;
@@ -185,6 +187,8 @@ int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 #define VX_WALK_BUSY	0x1
 #define VX_WALK_LAZY	0x2
 #define VX_WALK_ALL	(VX_WALK_BUSY | VX_WALK_LAZY)
+#define VX_WALK_TREE	0x4	/* walk the rb-trees, not the lists */
+#define VX_WALK_STRICT	0x8	/* no fall-back from a broken list */
 
 typedef int (*vx_area_fn)(struct vx_ctx *ctx, const struct vx_area *area,
 			  void *arg);
@@ -244,6 +248,12 @@ struct vx_dump_opts {
 
 int vx_print_read(struct vx_ctx *ctx, FILE *fp, uint64_t addr, uint64_t len,
 		  const struct vx_dump_opts *opts);
+
+/*
+ * Audit the bookkeeping: every inconsistency goes through ops->warn, one
+ * line each; a summary line ends up on FP.
+ */
+int vx_check(struct vx_ctx *ctx, FILE *fp, unsigned long *problems);
 
 const char *vx_kind_name(enum vx_kind kind);
 int vx_kind_parse(const char *name, enum vx_kind *ret);

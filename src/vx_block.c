@@ -66,9 +66,9 @@ int vx_xa_load(struct vx_ctx *ctx, uint64_t xa, uint64_t index,
  * decrease on the way down, which bounds the depth even in a corrupted
  * tree; BUDGET bounds the nodes visited.
  */
-static int xa_walk_node(struct vx_ctx *ctx, uint64_t entry, int shift_above,
-			unsigned long *budget,
-			int (*fn)(struct vx_ctx *, uint64_t, void *), void *arg)
+static int xa_walk_node(struct vx_ctx *ctx, uint64_t entry, uint64_t base,
+			int shift_above, unsigned long *budget,
+			vx_xa_fn fn, void *arg)
 {
 	const struct vx_layout *l = &ctx->l;
 	uint64_t node = entry - 2, slots[64];
@@ -77,7 +77,8 @@ static int xa_walk_node(struct vx_ctx *ctx, uint64_t entry, int shift_above,
 	int ret;
 
 	if (!xa_is_node(entry))
-		return entry && (entry & 3) != 2 ? fn(ctx, entry, arg) : VX_OK;
+		return entry && (entry & 3) != 2 ? fn(ctx, entry, base, arg) :
+						   VX_OK;
 	if (!*budget || nr > 64 || nr == 0)
 		return vx_err(ctx, VX_ERR_CORRUPT, "xarray too large at %llx",
 			      (unsigned long long)node);
@@ -94,15 +95,15 @@ static int xa_walk_node(struct vx_ctx *ctx, uint64_t entry, int shift_above,
 			continue;
 		if (shift == 0 && xa_is_node(slots[i]))
 			continue;
-		ret = xa_walk_node(ctx, slots[i], shift, budget, fn, arg);
+		ret = xa_walk_node(ctx, slots[i], base + (i << shift), shift,
+				   budget, fn, arg);
 		if (ret)
 			return ret;
 	}
 	return VX_OK;
 }
 
-int vx_xa_for_each(struct vx_ctx *ctx, uint64_t xa,
-		   int (*fn)(struct vx_ctx *, uint64_t, void *), void *arg)
+int vx_xa_for_each(struct vx_ctx *ctx, uint64_t xa, vx_xa_fn fn, void *arg)
 {
 	unsigned long budget = 1UL << 16;
 	uint64_t head;
@@ -112,7 +113,7 @@ int vx_xa_for_each(struct vx_ctx *ctx, uint64_t xa,
 		return vx_err(ctx, VX_ERR_UNSUPPORTED, "no xarray layout");
 	if (vx_read_ulong(ctx, xa + ctx->l.xa_head.off, &head))
 		return VX_ERR_FAULT;
-	return xa_walk_node(ctx, head, -1, &budget, fn, arg);
+	return xa_walk_node(ctx, head, 0, -1, &budget, fn, arg);
 }
 
 /* Is VB a vmap_block whose va is AREA? */
@@ -128,7 +129,7 @@ static bool vb_matches(struct vx_ctx *ctx, uint64_t vb,
 	return va == area->va;
 }
 
-static uint64_t vbq_xa(const struct vx_ctx *ctx, unsigned int cpu)
+uint64_t vx_vbq_xa(const struct vx_ctx *ctx, unsigned int cpu)
 {
 	return ctx->vbq + ctx->cpu_off[cpu] + ctx->l.vbq_vmap_blocks.off;
 }
@@ -148,8 +149,8 @@ static unsigned int nr_possible(const struct vx_ctx *ctx)
  * stable) it is (addr / BS) % nr_cpu_ids, moved up to the next possible
  * CPU; before, (addr / BS) % num_possible_cpus().
  */
-static unsigned int vb_bucket(const struct vx_ctx *ctx, uint64_t addr,
-			      uint64_t bs, bool fixed)
+unsigned int vx_vb_bucket(const struct vx_ctx *ctx, uint64_t addr,
+			  uint64_t bs, bool fixed)
 {
 	unsigned int cpu;
 
@@ -176,10 +177,12 @@ struct vb_scan {
 	uint64_t vb;
 };
 
-static int vb_scan_cb(struct vx_ctx *ctx, uint64_t entry, void *arg)
+static int vb_scan_cb(struct vx_ctx *ctx, uint64_t entry, uint64_t index,
+		      void *arg)
 {
 	struct vb_scan *scan = arg;
 
+	(void)index;
 	if (!vb_matches(ctx, entry, scan->area))
 		return VX_OK;
 	scan->vb = entry;
@@ -217,17 +220,17 @@ uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area)
 		return vb ? vb : vb_scan(ctx, ctx->vmap_blocks, area);
 	}
 
-	cpu = vb_bucket(ctx, area->start, bs, true);
-	if ((vb = vb_try(ctx, vbq_xa(ctx, cpu), idx, area)))
+	cpu = vx_vb_bucket(ctx, area->start, bs, true);
+	if ((vb = vb_try(ctx, vx_vbq_xa(ctx, cpu), idx, area)))
 		return vb;
-	cpu = vb_bucket(ctx, area->start, bs, false);
-	if ((vb = vb_try(ctx, vbq_xa(ctx, cpu), idx, area)))
+	cpu = vx_vb_bucket(ctx, area->start, bs, false);
+	if ((vb = vb_try(ctx, vx_vbq_xa(ctx, cpu), idx, area)))
 		return vb;
 	for (cpu = 0; cpu < ctx->nr_cpu_ids; cpu++) {
 		if (!vx_cpu_possible(ctx, cpu))
 			continue;
-		if ((vb = vb_try(ctx, vbq_xa(ctx, cpu), idx, area)) ||
-		    (vb = vb_scan(ctx, vbq_xa(ctx, cpu), area))) {
+		if ((vb = vb_try(ctx, vx_vbq_xa(ctx, cpu), idx, area)) ||
+		    (vb = vb_scan(ctx, vx_vbq_xa(ctx, cpu), area))) {
 			vx_warn(ctx, "vmap_block %llx found in CPU %u's "
 				"vmap_blocks, not where the kernel hashes it",
 				(unsigned long long)vb, cpu);

@@ -135,6 +135,11 @@ static int layout_init(struct vx_ctx *ctx)
 	l->xn_shift = member(ctx, "xa_node", "shift");
 	l->xn_slots = member(ctx, "xa_node", "slots");
 	l->lh_next = member(ctx, "list_head", "next");
+	l->va_rb_node = member(ctx, "vmap_area", "rb_node");
+	l->rb_left = member(ctx, "rb_node", "rb_left");
+	l->rb_right = member(ctx, "rb_node", "rb_right");
+	l->root_node = member(ctx, "rb_root", "rb_node");
+	l->rbl_root = member(ctx, "rb_list", "root");
 
 	if ((ret = require(ctx, l->va_start, "vmap_area.va_start")) ||
 	    (ret = require(ctx, l->va_end, "vmap_area.va_end")) ||
@@ -270,6 +275,11 @@ static int list_init(struct vx_ctx *ctx)
 	/* 5.11 - 6.8: lazily freed areas wait on purge_vmap_area_list */
 	if (!sym(ctx, "purge_vmap_area_list", &ctx->lazy_head))
 		ctx->lazy_head = 0;
+	/* the rb-trees beside the lists (static: need KALLSYMS_ALL) */
+	if (!sym(ctx, "vmap_area_root", &ctx->busy_root))
+		ctx->busy_root = 0;
+	if (!sym(ctx, "purge_vmap_area_root", &ctx->lazy_root))
+		ctx->lazy_root = 0;
 	return VX_OK;
 }
 

@@ -21,6 +21,7 @@ static const char *const vx_units[] = { "mm/vmalloc.c", "lib/xarray.c" };
 static const char *const vx_types[] = {
 	"vmap_area", "vm_struct", "vmap_node", "rb_list", "vmap_block",
 	"vmap_block_queue", "xarray", "xa_node", "list_head", "cpumask",
+	"rb_node", "rb_root",
 };
 #define NR_TYPES (sizeof(vx_types) / sizeof(vx_types[0]))
 

@@ -39,11 +39,18 @@ bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
 /* area classification (vx_walk.c) */
 void vx_area_classify(struct vx_ctx *ctx, struct vx_area *area);
 
+int vx_compare_trees(struct vx_ctx *ctx, unsigned long *lists,
+		     unsigned long *problems);
+
 /* vmap_block lookup (vx_block.c) */
 uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area);
 int vx_xa_load(struct vx_ctx *ctx, uint64_t xa, uint64_t index,
 	       uint64_t *entry);
-int vx_xa_for_each(struct vx_ctx *ctx, uint64_t xa,
-		   int (*fn)(struct vx_ctx *, uint64_t, void *), void *arg);
+typedef int (*vx_xa_fn)(struct vx_ctx *ctx, uint64_t entry, uint64_t index,
+			void *arg);
+int vx_xa_for_each(struct vx_ctx *ctx, uint64_t xa, vx_xa_fn fn, void *arg);
+uint64_t vx_vbq_xa(const struct vx_ctx *ctx, unsigned int cpu);
+unsigned int vx_vb_bucket(const struct vx_ctx *ctx, uint64_t addr,
+			  uint64_t bs, bool fixed);
 
 #endif /* VX_INTERNAL_H */

@@ -13,9 +13,23 @@
 
 #include "vx_internal.h"
 
+#define TREE_DEPTH	96	/* rb-trees of 2^47 nodes stay below this */
+
+/*
+ * One kernel container of vmap_areas: a sorted list_head list, with the
+ * rb-tree the kernel keeps beside it.  The tree is where the walk goes on
+ * when the list is broken, and what "vmap check" compares the list with.
+ */
 struct vx_list {
 	uint64_t head;		/* address of the list_head */
-	uint64_t next;		/* next link to visit */
+	uint64_t root;		/* address of the rb_root, 0 if unknown */
+	uint64_t next;		/* list mode: next link to visit */
+	bool tree;		/* walking the tree instead of the list */
+	bool fell_back;		/* the list broke; the tree took over */
+	bool no_fallback;	/* vmap check: keep list and tree apart */
+	unsigned long replay;	/* entries the tree may replay after that */
+	uint64_t stack[TREE_DEPTH];
+	int sp;
 	uint64_t prev_start;
 	unsigned long count;
 	int node;
@@ -30,11 +44,46 @@ static const char *list_name(const struct vx_list *lst, char *buf,
 	const char *which = lst->state == VX_BUSY ? "busy" : "lazy";
 
 	if (lst->node >= 0)
-		snprintf(buf, len, "vmap_nodes[%d].%s", lst->node, which);
+		snprintf(buf, len, "vmap_nodes[%d].%s%s", lst->node, which,
+			 lst->tree ? " tree" : "");
 	else
 		snprintf(buf, len, "%s", lst->state == VX_BUSY ?
-			 "vmap_area_list" : "purge_vmap_area_list");
+			 (lst->tree ? "vmap_area_root" : "vmap_area_list") :
+			 (lst->tree ? "purge_vmap_area_root" :
+				      "purge_vmap_area_list"));
 	return buf;
+}
+
+static int tree_push_left(struct vx_ctx *ctx, struct vx_list *lst,
+			  uint64_t node)
+{
+	while (node) {
+		if (lst->sp == TREE_DEPTH || (node & 7))
+			return -1;
+		lst->stack[lst->sp++] = node;
+		if (vx_read_ulong(ctx, node + ctx->l.rb_left.off, &node))
+			return -1;
+	}
+	return 0;
+}
+
+static bool tree_usable(const struct vx_ctx *ctx, const struct vx_list *lst)
+{
+	const struct vx_layout *l = &ctx->l;
+
+	return lst->root && vx_has(l->va_rb_node) && vx_has(l->rb_left) &&
+	       vx_has(l->rb_right) && vx_has(l->root_node);
+}
+
+static int tree_start(struct vx_ctx *ctx, struct vx_list *lst)
+{
+	uint64_t top;
+
+	lst->tree = true;
+	lst->sp = 0;
+	if (vx_read_ulong(ctx, lst->root + ctx->l.root_node.off, &top))
+		return -1;
+	return tree_push_left(ctx, lst, top);
 }
 
 static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
@@ -42,9 +91,19 @@ static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
 {
 	char name[48];
 
+	list_name(lst, name, sizeof(name));
+	/* the rb-tree holds the same areas: go on from there */
+	if (!lst->tree && !lst->no_fallback && tree_usable(ctx, lst) &&
+	    tree_start(ctx, lst) == 0) {
+		vx_warn(ctx, "%s: %s at %llx after %lu entries; continuing "
+			"from the rb-tree", name, why,
+			(unsigned long long)addr, lst->count);
+		lst->fell_back = true;
+		lst->replay = lst->count + 1;
+		return;
+	}
 	vx_warn(ctx, "%s: %s at %llx; walk of this list stopped after %lu "
-		"entries", list_name(lst, name, sizeof(name)), why,
-		(unsigned long long)addr, lst->count);
+		"entries", name, why, (unsigned long long)addr, lst->count);
 	lst->done = true;
 }
 
@@ -53,12 +112,50 @@ static int list_start(struct vx_ctx *ctx, struct vx_list *lst)
 	uint64_t first;
 
 	lst->done = false;
+	if (lst->tree)
+		return tree_start(ctx, lst) ? VX_ERR_CORRUPT : VX_OK;
 	if (vx_read_ulong(ctx, lst->head + ctx->l.lh_next.off, &first)) {
 		list_stop(ctx, lst, "list head unreadable", lst->head);
-		return VX_ERR_FAULT;
+		return lst->done ? VX_ERR_FAULT : VX_OK;
 	}
 	lst->next = first;
 	return VX_OK;
+}
+
+/* Address of the next vmap_area, 0 at the end (lst->done then set). */
+static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
+{
+	const struct vx_layout *l = &ctx->l;
+	uint64_t link, node, right;
+
+	while (!lst->done) {
+		if (lst->tree) {
+			if (!lst->sp) {
+				lst->done = true;
+				return 0;
+			}
+			node = lst->stack[--lst->sp];
+			if (vx_read_ulong(ctx, node + l->rb_right.off, &right) ||
+			    tree_push_left(ctx, lst, right)) {
+				vx_warn(ctx, "rb-tree broken at rb_node %llx",
+					(unsigned long long)node);
+				lst->done = true;
+				return 0;
+			}
+			return node - l->va_rb_node.off;
+		}
+		link = lst->next;
+		if (link == lst->head) {
+			lst->done = true;
+			return 0;
+		}
+		if (!link || (link & 7)) {
+			list_stop(ctx, lst, "broken link", link);
+			continue;
+		}
+		return link - l->va_list.off;
+	}
+	return 0;
 }
 
 /* Advance LST to its next valid entry; sets lst->done at the end. */
@@ -67,29 +164,21 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 	const struct vx_layout *l = &ctx->l;
 	unsigned char buf[VX_SCRATCH];
 	struct vx_area *area = &lst->cur;
+	uint64_t va;
 
-	while (!lst->done) {
-		uint64_t link = lst->next, va;
-
-		if (link == lst->head) {
+	while ((va = next_va(ctx, lst))) {
+		if (++lst->count > ctx->max_areas) {
+			list_stop(ctx, lst, "too many entries", va);
 			lst->done = true;
 			return;
 		}
-		if (!link || (link & 7)) {
-			list_stop(ctx, lst, "broken link", link);
-			return;
-		}
-		if (++lst->count > ctx->max_areas) {
-			list_stop(ctx, lst, "too many entries", link);
-			return;
-		}
-		va = link - l->va_list.off;
 		if (vx_kread(ctx, va, buf, l->va_sz)) {
 			list_stop(ctx, lst, "vmap_area unreadable", va);
-			return;
+			continue;
 		}
-		lst->next = vx_get(buf, (struct vx_field){
-			l->va_list.off + l->lh_next.off, 8 });
+		if (!lst->tree)
+			lst->next = vx_get(buf, (struct vx_field){
+				l->va_list.off + l->lh_next.off, 8 });
 		memset(area, 0, sizeof(*area));
 		area->va = va;
 		area->start = vx_get(buf, l->va_start);
@@ -98,9 +187,17 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 		area->va_flags = vx_get(buf, l->va_flags);
 		area->node = lst->node;
 		area->state = lst->state;
-		if (area->start <= lst->prev_start && lst->count > 1) {
+		if (area->start <= lst->prev_start && lst->prev_start) {
+			/* after a fall-back the tree replays what we had */
+			if (lst->replay && --lst->replay)
+				continue;
+			if (lst->tree) {
+				list_stop(ctx, lst, "tree out of order", va);
+				lst->done = true;
+				return;
+			}
 			list_stop(ctx, lst, "list out of order (cycle?)", va);
-			return;
+			continue;
 		}
 		if (area->end <= area->start) {
 			vx_warn(ctx, "vmap_area %llx: va_end %llx not above "
@@ -111,6 +208,7 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			continue;
 		}
 		lst->prev_start = area->start;
+		lst->replay = 0;
 		/* remove_vm_area() leaves a stale vm in lazy areas */
 		if (area->state == VX_LAZY)
 			area->vm = 0;
@@ -222,37 +320,52 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags,
 	walk->nr = 0;
 	walk->lists = calloc(2 * (ctx->era == VX_ERA_NODES ?
 				  ctx->nr_nodes : 1), sizeof(*walk->lists));
+	/* ~1.5 KiB of stack per list: keep it off the C stack */
 	if (!walk->lists)
 		return vx_err(ctx, VX_ERR_FAULT, "out of memory");
 
 	if (ctx->era == VX_ERA_LIST) {
 		if (flags & VX_WALK_BUSY)
 			walk->lists[walk->nr++] = (struct vx_list){
-				.head = ctx->busy_head, .node = -1,
-				.state = VX_BUSY };
+				.head = ctx->busy_head, .root = ctx->busy_root,
+				.node = -1, .state = VX_BUSY };
 		if ((flags & VX_WALK_LAZY) && ctx->lazy_head)
 			walk->lists[walk->nr++] = (struct vx_list){
-				.head = ctx->lazy_head, .node = -1,
-				.state = VX_LAZY };
+				.head = ctx->lazy_head, .root = ctx->lazy_root,
+				.node = -1, .state = VX_LAZY };
 	} else {
 		for (i = 0; i < ctx->nr_nodes; i++) {
 			uint64_t vn = ctx->nodes + (uint64_t)i * l->vn_sz;
 
+			uint64_t busy = vn + l->vn_busy.off,
+				 lazy = vn + l->vn_lazy.off;
+
 			if (flags & VX_WALK_BUSY)
 				walk->lists[walk->nr++] = (struct vx_list){
-					.head = vn + l->vn_busy.off +
-						l->rbl_head.off,
+					.head = busy + l->rbl_head.off,
+					.root = vx_has(l->rbl_root) ?
+						busy + l->rbl_root.off : 0,
 					.node = i, .state = VX_BUSY };
 			if (flags & VX_WALK_LAZY)
 				walk->lists[walk->nr++] = (struct vx_list){
-					.head = vn + l->vn_lazy.off +
-						l->rbl_head.off,
+					.head = lazy + l->rbl_head.off,
+					.root = vx_has(l->rbl_root) ?
+						lazy + l->rbl_root.off : 0,
 					.node = i, .state = VX_LAZY };
 		}
 	}
-	for (i = 0; i < walk->nr; i++)
+	for (i = 0; i < walk->nr; i++) {
+		walk->lists[i].tree = !!(flags & VX_WALK_TREE);
+		walk->lists[i].no_fallback = !!(flags & VX_WALK_STRICT);
+		if (walk->lists[i].tree && !walk->lists[i].root) {
+			walk->lists[i].done = true;
+			continue;
+		}
 		if (list_start(ctx, &walk->lists[i]) == VX_OK)
 			list_advance(ctx, &walk->lists[i]);
+		else
+			walk->lists[i].done = true;
+	}
 	return VX_OK;
 }
 
@@ -333,5 +446,53 @@ int vx_find_area(struct vx_ctx *ctx, uint64_t addr, struct vx_area *ret)
 	if (!fa.found)
 		return vx_err(ctx, VX_ERR_RANGE, "%llx: not in any vmap area",
 			      (unsigned long long)addr);
+	return VX_OK;
+}
+
+/*
+ * vmap check: walk every list and its rb-tree side by side; they must
+ * hold the same areas in the same order.
+ */
+int vx_compare_trees(struct vx_ctx *ctx, unsigned long *lists,
+		     unsigned long *problems)
+{
+	struct vx_walk lw, tw;
+	unsigned int i;
+	int ret;
+
+	*lists = 0;
+	if ((ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT, &lw)))
+		return ret;
+	if ((ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT | VX_WALK_TREE,
+			      &tw))) {
+		free(lw.lists);
+		return ret;
+	}
+	for (i = 0; i < lw.nr && i < tw.nr; i++) {
+		struct vx_list *a = &lw.lists[i], *b = &tw.lists[i];
+		char name[48];
+
+		if (!b->root || !tree_usable(ctx, b))
+			continue;
+		++*lists;
+		while (!a->done || !b->done) {
+			if (a->done != b->done || a->cur.va != b->cur.va) {
+				vx_warn(ctx, "%s: list and rb-tree disagree at "
+					"entry %lu: list has %llx, tree has "
+					"%llx", list_name(a, name,
+							  sizeof(name)),
+					a->count, a->done ? 0ULL :
+					(unsigned long long)a->cur.va,
+					b->done ? 0ULL :
+					(unsigned long long)b->cur.va);
+				++*problems;
+				break;
+			}
+			list_advance(ctx, a);
+			list_advance(ctx, b);
+		}
+	}
+	free(lw.lists);
+	free(tw.lists);
 	return VX_OK;
 }

@@ -221,6 +221,14 @@ static int img_member(void *priv, const char *type, const char *member,
 	return 0;
 }
 
+/* physical pages share the store: they sit below every kernel address */
+static int img_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	if (paddr >= (1ULL << 52))
+		return -1;
+	return img_read(priv, paddr, buf, len);
+}
+
 static int img_translate(void *priv, uint64_t addr, uint64_t *paddr)
 {
 	struct img_page *pg = page_find(priv, addr);
@@ -263,6 +271,7 @@ const struct vx_ops img_ops = {
 	.symbolize = img_symbolize,
 	.vmalloc_range = img_vmalloc_range,
 	.warn = img_warn,
+	.read_phys = img_read_phys,
 };
 
 /* x86_64 layouts, as pahole shows them for each era */
@@ -293,6 +302,10 @@ static void layouts(struct img *img)
 	img_member_set(img, "vmap_area", "va_end", 8, 8);
 	img_member_set(img, "vmap_area", "list", 40, 16);
 	img_member_set(img, "vmap_area", "vm", 56, 8);
+	img_member_set(img, "vmap_area", "rb_node", 16, 24);
+	img_member_set(img, "rb_node", "rb_right", 8, 8);
+	img_member_set(img, "rb_node", "rb_left", 16, 8);
+	img_member_set(img, "rb_root", "rb_node", 0, 8);
 	if (era != ERA_61)
 		img_member_set(img, "vmap_area", "flags", 64, 8);
 
@@ -325,6 +338,7 @@ static void layouts(struct img *img)
 		img_member_set(img, "vmap_node", "lazy", 6184, 32);
 		img_member_set(img, "rb_list", NULL, 0, 32);
 		img_member_set(img, "rb_list", "head", 8, 16);
+		img_member_set(img, "rb_list", "root", 0, 8);
 	}
 }
 
@@ -360,6 +374,8 @@ static void globals(struct img *img, uint64_t possible_mask)
 		addr = img_alloc(img, 16);
 		img_list_init(img, addr);
 		img_sym_add(img, "purge_vmap_area_list", addr);
+		img_sym_add(img, "vmap_area_root", img_alloc(img, 8));
+		img_sym_add(img, "purge_vmap_area_root", img_alloc(img, 8));
 		return;
 	}
 	addr = img_alloc(img, 6272 * IMG_NODES);
@@ -591,4 +607,50 @@ uint64_t img_vb_xa(struct img *img, uint64_t addr)
 	while (!(mask & (1ULL << cpu)))
 		cpu++;
 	return PCPU_SYM + img->cpu_off[cpu] + 24;
+}
+
+/* a balanced binary search tree over VAS[lo, hi); colours do not matter */
+static uint64_t tree_build(struct img *img, const uint64_t *vas, long lo,
+			   long hi)
+{
+	long mid = (lo + hi) / 2;
+	uint64_t node;
+
+	if (lo >= hi)
+		return 0;
+	node = vas[mid] + 16;
+	img_w64(img, node + 16, tree_build(img, vas, lo, mid));
+	img_w64(img, node + 8, tree_build(img, vas, mid + 1, hi));
+	return node;
+}
+
+static void tree_for_list(struct img *img, uint64_t head, uint64_t root)
+{
+	uint64_t vas[512], link;
+	long n = 0;
+
+	for (link = img_r64(img, head); link != head && n < 512;
+	     link = img_r64(img, link))
+		vas[n++] = link - 40;
+	img_w64(img, root, tree_build(img, vas, 0, n));
+}
+
+void img_build_trees(struct img *img)
+{
+	uint64_t root;
+	int node;
+
+	if (img->era != ERA_69) {
+		img_symbol(img, "vmap_area_root", &root);
+		tree_for_list(img, img_busy_head(img, 0), root);
+		img_symbol(img, "purge_vmap_area_root", &root);
+		tree_for_list(img, img_lazy_head(img, 0), root);
+		return;
+	}
+	for (node = 0; node < IMG_NODES; node++) {
+		tree_for_list(img, img_busy_head(img, node),
+			      img_busy_head(img, node) - 8);
+		tree_for_list(img, img_lazy_head(img, node),
+			      img_lazy_head(img, node) - 8);
+	}
 }

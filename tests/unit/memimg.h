@@ -95,6 +95,9 @@ uint64_t img_vb(struct img *img, uint64_t va, unsigned long free,
 		unsigned long dirty, const unsigned long *used_pages,
 		int nr_used);
 
+/* rb-trees beside every list, built from the lists as they are now */
+void img_build_trees(struct img *img);
+
 /* the busy / lazy list for an era (node ignored before 6.9) */
 uint64_t img_busy_head(struct img *img, int node);
 uint64_t img_lazy_head(struct img *img, int node);

@@ -10,6 +10,7 @@
 
 #include "memimg.h"
 #include "vx_flags.h"
+#include "vx_internal.h"
 
 static int failures, checks;
 
@@ -148,6 +149,8 @@ static void world_build(struct world *w, enum img_era era,
 
 		add_block(w, D2_START, used2, 2, 2);
 	}
+	/* trees reflect the intact lists; corruptions hit lists only */
+	img_build_trees(img);
 }
 
 static int world_ctx(struct world *w)
@@ -310,6 +313,7 @@ static void test_derived_slack(void)
 	img_init(&w.img, ERA_61, 4, 0xf);
 	add_block(&w, D_START, used, 8, 16);
 	img_unmap(&w.img, D_START + 10 * P);	/* the tail is never mapped */
+	img_build_trees(&w.img);
 	if (world_ctx(&w)) {
 		CHECK(0, "init: %s", w.ctx.err);
 		goto out;
@@ -519,6 +523,7 @@ static void test_percpu_hash(void)
 	img_init(&w.img, ERA_64, 4, 0xd);
 	for (b = 8; b < 16; b++)
 		add_block(&w, V + b * IMG_BLOCK, used, 1, 1);
+	img_build_trees(&w.img);
 	if (world_ctx(&w)) {
 		CHECK(0, "init: %s", w.ctx.err);
 		goto out;
@@ -602,8 +607,10 @@ static void test_corrupt_list(enum img_era era)
 	CHECK(w.img.nr_warn >= 1 && strstr(w.img.warnings, "out of order"),
 	      "era %s: cycle not reported:\n%s", era_name(era),
 	      w.img.warnings);
-	CHECK(by_start(&col, A_START) && by_start(&col, G_START),
-	      "era %s: lost the areas before the break", era_name(era));
+	CHECK(col.nr == w.nr, "era %s: %d of %d areas after the rb-tree "
+	      "fall-back:\n%s", era_name(era), col.nr, w.nr, w.img.warnings);
+	CHECK(strstr(w.img.warnings, "continuing from the rb-tree"),
+	      "era %s: no fall-back:\n%s", era_name(era), w.img.warnings);
 out:
 	world_free(&w);
 }
@@ -634,8 +641,8 @@ static void test_corrupt_values(void)
 		vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
 		CHECK(strstr(w.img.warnings, "broken link"),
 		      "NULL next not reported:\n%s", w.img.warnings);
-		CHECK(by_start(&col, C_START) && by_start(&col, E_START),
-		      "lost entries before the break / the lazy list");
+		CHECK(col.nr == w.nr, "NULL next: %d of %d areas", col.nr,
+		      w.nr);
 	}
 	world_free(&w);
 
@@ -678,6 +685,104 @@ static void test_corrupt_values(void)
 	world_free(&w);
 }
 
+static unsigned long run_check(struct world *w, char **out)
+{
+	unsigned long problems = 0;
+	size_t len = 0;
+	FILE *mem = open_memstream(out, &len);
+
+	w->img.warnings[0] = '\0';
+	CHECK(vx_check(&w->ctx, mem, &problems) == VX_OK, "check failed");
+	fclose(mem);
+	return problems;
+}
+
+static void test_check(void)
+{
+	enum img_era era;
+	struct world w;
+	char *out;
+	unsigned long n;
+
+	for (era = ERA_61; era <= ERA_69; era++) {
+		world_build(&w, era, 4, 0xf);
+		if (world_ctx(&w) == VX_OK) {
+			n = run_check(&w, &out);
+			CHECK(n == 0 && strstr(out, "clean"),
+			      "era %s: clean image: %s\n%s", era_name(era),
+			      out, w.img.warnings);
+			free(out);
+		}
+		world_free(&w);
+	}
+
+	/* list order swapped against the tree: A and B trade places */
+	world_build(&w, ERA_64, 4, 0xf);
+	{
+		uint64_t head = img_busy_head(&w.img, 0), a = w.va[0] + 40,
+			 b = w.va[1] + 40, c = img_r64(&w.img, b);
+
+		img_w64(&w.img, head, b);
+		img_w64(&w.img, b, a);
+		img_w64(&w.img, a, c);
+	}
+	if (world_ctx(&w) == VX_OK) {
+		n = run_check(&w, &out);
+		CHECK(n && strstr(w.img.warnings, "list and rb-tree disagree"),
+		      "swap not found:\n%s", w.img.warnings);
+		free(out);
+	}
+	world_free(&w);
+
+	/* an area in the wrong node */
+	world_build(&w, ERA_69, 4, 0xf);
+	{
+		uint64_t start = V + 0x200000 + IMG_ZONE * 2, va;
+
+		va = img_va(&w.img, start, start + P, 0, VX_VMAP_RAM);
+		img_list_add_tail(&w.img, img_busy_head(&w.img, 0), va + 40);
+		img_build_trees(&w.img);
+	}
+	if (world_ctx(&w) == VX_OK) {
+		n = run_check(&w, &out);
+		CHECK(n && strstr(w.img.warnings, "belongs to node 1"),
+		      "wrong node not found:\n%s", w.img.warnings);
+		free(out);
+	}
+	world_free(&w);
+
+	/* all-ones used_map */
+	world_build(&w, ERA_69, 4, 0xf);
+	if (world_ctx(&w) == VX_OK) {
+		struct vx_area area;
+		unsigned char ones[IMG_BITS / 8];
+
+		vx_find_area(&w.ctx, D_START, &area);
+		memset(ones, 0xff, sizeof(ones));
+		img_write(&w.img, area.vb + 32, ones, sizeof(ones));
+		n = run_check(&w, &out);
+		CHECK(n && strstr(w.img.warnings, "above the high-water") &&
+		      strstr(w.img.warnings, "dirty 5 but"),
+		      "all-ones used_map:\n%s", w.img.warnings);
+		free(out);
+	}
+	world_free(&w);
+
+	/* vmap_block whose va is another area */
+	world_build(&w, ERA_61, 4, 0xf);
+	if (world_ctx(&w) == VX_OK) {
+		struct vx_area area;
+
+		vx_find_area(&w.ctx, D_START, &area);
+		img_w64(&w.img, area.vb + 8, w.va[2]);
+		n = run_check(&w, &out);
+		CHECK(n && strstr(w.img.warnings, "is not a busy vmap_block"),
+		      "bad vb->va:\n%s", w.img.warnings);
+		free(out);
+	}
+	world_free(&w);
+}
+
 /* flip bytes in the kernel objects; only require termination, no crash */
 static void test_fuzz_flips(void)
 {
@@ -710,6 +815,101 @@ static void test_fuzz_flips(void)
 	CHECK(1, "fuzz rounds done");
 }
 
+/* x86_64 page tables built by hand: 4- and 5-level, huge leaves, holes */
+#define PT_P	0x1ULL
+#define PT_RW	0x2ULL
+#define PT_PSE	0x80ULL
+#define PT_NX	(1ULL << 63)
+
+static uint64_t pt_next = 0x100000;
+
+static uint64_t pt_table(void)
+{
+	uint64_t pa = pt_next;
+
+	pt_next += P;
+	return pa;
+}
+
+/* map VA at LEVEL's granularity (1: 4K, 2: 2M, 3: 1G) to PA */
+static void pt_map(struct img *img, uint64_t pgd, int levels, uint64_t va,
+		   uint64_t pa, int leaf)
+{
+	uint64_t table = pgd;
+	int level;
+
+	for (level = levels; level > leaf; level--) {
+		uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511)
+				* 8, entry = img_r64(img, slot);
+
+		if (!(entry & PT_P)) {
+			entry = pt_table() | PT_P | PT_RW;
+			img_w64(img, slot, entry);
+		}
+		table = entry & 0x000ffffffffff000ULL;
+	}
+	img_w64(img, table + ((va >> (12 + 9 * (leaf - 1))) & 511) * 8,
+		pa | PT_P | PT_RW | PT_NX | (leaf > 1 ? PT_PSE : 0));
+}
+
+static void test_pgtable(int levels)
+{
+	const uint64_t v4k = V + 0x123000, v2m = V + 0x40000000,
+		       v1g = V + 0x80000000ULL, vnone = V + 0x7000;
+	struct world w;
+	uint64_t pgd, pa, word;
+	struct capture cap;
+	int ret;
+
+	world_build(&w, ERA_69, 4, 0xf);
+	pt_next = 0x100000;
+	pgd = pt_table();
+	img_sym_add(&w.img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
+	if (levels == 5) {
+		uint64_t l5 = img_alloc(&w.img, 8);
+
+		img_w32(&w.img, l5, 1);
+		img_sym_add(&w.img, "__pgtable_l5_enabled", l5);
+	}
+	pt_map(&w.img, pgd, levels, v4k, 0x3000000, 1);
+	pt_map(&w.img, pgd, levels, v2m, 0x4000000, 2);
+	pt_map(&w.img, pgd, levels, v1g, 0x40000000, 3);
+	pt_map(&w.img, pgd, levels, vnone + P, 0x5000000, 1);
+	img_w64(&w.img, 0x3000000 + 0x10, 0x1122334455667788ULL);
+	/* a loop: a PMD entry pointing back at the PGD */
+	pt_map(&w.img, pgd, levels, V + 0xc0000000ULL, pgd, 2);
+	img_w64(&w.img, pgd + 8 * 3, pgd | PT_P);
+
+	if (world_ctx(&w) || vx_pt_enable(&w.ctx)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	CHECK(w.ctx.pt_levels == levels, "levels %d", w.ctx.pt_levels);
+	CHECK(vx_pt_translate(&w.ctx, v4k + 0x10, &pa) == 0 &&
+	      pa == 0x3000010, "4K leaf: %llx", (unsigned long long)pa);
+	CHECK(vx_pt_translate(&w.ctx, v2m + 0x12345, &pa) == 0 &&
+	      pa == 0x4012345, "2M leaf: %llx", (unsigned long long)pa);
+	CHECK(vx_pt_translate(&w.ctx, v1g + 0x1234567, &pa) == 0 &&
+	      pa == 0x41234567, "1G leaf: %llx", (unsigned long long)pa);
+	CHECK(vx_pt_translate(&w.ctx, vnone, &pa) == 1, "hole mapped");
+	CHECK(vx_pt_translate(&w.ctx, V + 0x7fff0000000ULL, &pa) == 1,
+	      "empty PGD slot mapped");
+	ret = vx_pt_translate(&w.ctx, (3ULL << 39) | 0xffff000000000000ULL,
+			      &pa);
+	CHECK(ret >= 0, "looping tables: %d", ret);
+	/* reads through the walk: A's pages are not in these tables */
+	memset(&cap, 0, sizeof(cap));
+	ret = capture(&w.ctx, &cap, A_START, 16);
+	CHECK(ret == VX_OK && cap.nr_holes == 1 &&
+	      !strcmp(cap.holes[0].reason, "not mapped"),
+	      "unmapped vmalloc page: %d holes", cap.nr_holes);
+	free(cap.buf);
+	CHECK(vx_kread(&w.ctx, v4k + 0x10, &word, 8) == 0 &&
+	      word == 0x1122334455667788ULL, "read through own tables");
+out:
+	world_free(&w);
+}
+
 int main(void)
 {
 	enum img_era era;
@@ -726,6 +926,9 @@ int main(void)
 	test_print();
 	test_corrupt_values();
 	test_fuzz_flips();
+	test_check();
+	test_pgtable(4);
+	test_pgtable(5);
 	printf("unit: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }
