@@ -12,7 +12,8 @@
 # TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too)
 # Env:     VX_CACHE (default /var/cache/vmap_ext), VX_BOOT_TIMEOUT (180 s),
 #          VX_SKIP_CRASH=1 (skip the crash check), VX_KEEP_BUILD=1 (keep the
-#          build tree after a successful build).
+#          build tree after a successful build), VX_DWARF=4|5 (override the
+#          DWARF version; part of the cache key).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,6 +87,7 @@ KEY=$({
 	echo "version=$VERSION"
 	echo "source=$SRCID"
 	echo "gcc=$GCCVER"
+	echo "dwarf_override=${VX_DWARF:-}"
 	echo "--- kconfig.fragment"; cat "$HERE/kconfig.fragment"
 	echo "--- vx_fixture.c"; cat "$HERE/vx_fixture.c"
 	echo "--- build"; section BUILD
@@ -98,6 +100,7 @@ case $VERSION in
 	6.1) DWARF=4 ;;
 	*) DWARF=5 ;;
 esac
+DWARF=${VX_DWARF:-$DWARF}	# override, e.g. VX_DWARF=4 for crash 8.0.2 on 6.12
 # reproducible banner: no build host, user or date in vmlinux
 export KBUILD_BUILD_USER=vmap_ext KBUILD_BUILD_HOST=fixture
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2015" KBUILD_BUILD_VERSION=1
