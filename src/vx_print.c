@@ -81,7 +81,22 @@ static int region_row(const struct vx_vb_region *reg, void *arg)
 	return VX_OK;
 }
 
-static void block_rows(FILE *fp, const struct vx_block *blk)
+struct region_pick {
+	FILE *fp;
+	uint64_t addr;
+};
+
+static int region_if_holds(const struct vx_vb_region *reg, void *arg)
+{
+	struct region_pick *pick = arg;
+
+	if (pick->addr >= reg->start && pick->addr < reg->end)
+		region_row(reg, pick->fp);
+	return VX_OK;
+}
+
+static void block_rows(FILE *fp, const struct vx_block *blk,
+		       const struct vx_list_opts *opts)
 {
 	fprintf(fp, "%*sVMAP_BLOCK %" PRIx64, HEX + 2, "", blk->vb);
 	if (blk->cpu >= 0)
@@ -91,6 +106,12 @@ static void block_rows(FILE *fp, const struct vx_block *blk)
 		!blk->derived ? "used_map" : blk->ambiguous ?
 		"derived, ambiguous: no used_map" :
 		"derived from page tables: no used_map");
+	if (opts->have_addr) {
+		struct region_pick pick = { fp, opts->addr };
+
+		vx_block_for_each_region(blk, region_if_holds, &pick);
+		return;
+	}
 	vx_block_for_each_region(blk, region_row, fp);
 }
 
@@ -134,8 +155,8 @@ static int list_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 		list_header(ctx, st->fp);
 	list_row(ctx, st->fp, area, have_blk ? &blk : NULL);
 	if (have_blk) {
-		if (st->opts->regions)
-			block_rows(st->fp, &blk);
+		if (st->opts->regions || st->opts->have_addr)
+			block_rows(st->fp, &blk, st->opts);
 		vx_block_release(&blk);
 	}
 	return st->opts->have_addr ? VX_STOP : VX_OK;
