@@ -75,6 +75,14 @@ static int crash_member(void *priv, const char *type, const char *member,
 	return 0;
 }
 
+static int crash_enumerator(void *priv, const char *name, long *val)
+{
+	(void)priv;
+	if (vx_dwarf)
+		return vx_dwarf_enum(vx_dwarf, name, val);
+	return enumerator_value((char *)name, val) ? 0 : -1;
+}
+
 static int crash_translate(void *priv, uint64_t addr, uint64_t *paddr)
 {
 	physaddr_t pa;
@@ -147,6 +155,7 @@ static const struct vx_ops crash_ops = {
 	.symbolize = crash_symbolize,
 	.vmalloc_range = crash_vmalloc_range,
 	.read_phys = crash_read_phys,
+	.enumerator = crash_enumerator,
 	.warn = crash_warn,
 	.interrupted = crash_interrupted,
 };
@@ -281,14 +290,23 @@ static void show_info(struct vx_ctx *ctx)
 static void vmap_cmd_list(int argc, char **argv)
 {
 	struct vx_list_opts opts = { .node = -1, .regions = true };
-	bool summary = false, info = false;
+	bool summary = false, info = false, callers = false, frag = false;
 	struct vx_ctx *ctx;
 	uint64_t node;
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt(argc, argv, "bst:n:v")) != EOF) {
+	while ((c = getopt(argc, argv, "bscC:Ft:n:v")) != EOF) {
 		switch (c) {
+		case 'c':
+			callers = true;
+			break;
+		case 'C':
+			opts.caller = optarg;
+			break;
+		case 'F':
+			frag = true;
+			break;
 		case 'b':
 			opts.regions = false;
 			break;
@@ -322,8 +340,16 @@ static void vmap_cmd_list(int argc, char **argv)
 		show_info(ctx);
 		return;
 	}
-	ret = summary ? vx_print_summary(ctx, fp, &opts) :
-			vx_print_list(ctx, fp, &opts);
+	if (summary + callers + frag > 1)
+		error(FATAL, "-s, -c and -F exclude each other\n");
+	if (summary)
+		ret = vx_print_summary(ctx, fp, &opts);
+	else if (callers)
+		ret = vx_print_callers(ctx, fp, &opts);
+	else if (frag)
+		ret = vx_print_fragmentation(ctx, fp, &opts);
+	else
+		ret = vx_print_list(ctx, fp, &opts);
 	if (ret)
 		fail(ctx, ret);
 }
@@ -383,6 +409,33 @@ static void vmap_cmd_read(int argc, char **argv)
 			file);
 }
 
+static void vmap_cmd_page(int argc, char **argv)
+{
+	uint64_t addrs[MAXARGS];
+	struct vx_ctx *ctx;
+	int i, ret;
+
+	if (argc < 2 || argc - 1 > MAXARGS)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	for (i = 1; i < argc; i++) {
+		physaddr_t phys;
+
+		if (!parse_addr(argv[i], &addrs[i - 1]))
+			error(FATAL, "invalid address: %s\n", argv[i]);
+		/* a kernel virtual address here is a struct page */
+		if (addrs[i - 1] < (1ULL << 63))
+			continue;
+		if (!is_page_ptr(addrs[i - 1], &phys))
+			error(FATAL, "%s: not a struct page address crash "
+			      "knows\n", argv[i]);
+		addrs[i - 1] = phys;
+	}
+	ctx = session();
+	ret = vx_page_lookup(ctx, fp, addrs, argc - 1);
+	if (ret)
+		fail(ctx, ret);
+}
+
 static void vmap_cmd_check(int argc, char **argv)
 {
 	unsigned long problems;
@@ -410,16 +463,20 @@ static void cmd_vmap(void)
 		vmap_cmd_read(argcnt - 1, args + 1);
 	else if (!strcmp(args[1], "check"))
 		vmap_cmd_check(argcnt - 1, args + 1);
+	else if (!strcmp(args[1], "page"))
+		vmap_cmd_page(argcnt - 1, args + 1);
 	else
-		error(FATAL, "unknown subcommand: %s (list, read or check)\n",
-		      args[1]);
+		error(FATAL, "unknown subcommand: %s (list, read, page or "
+		      "check)\n", args[1]);
 }
 
 static char *help_vmap[] = {
 "vmap",
 "vmalloc, vmap and vm_map_ram areas",
-"list [-b] [-s] [-t type[,type...]] [-n node] [-v] [address]\n"
+"list [-b] [-s|-c|-F] [-t type[,type...]] [-n node] [-C caller] [-v]\n"
+"            [address]\n"
 "       vmap read [-8|-16|-32|-64] [-x] [-r file] address length\n"
+"       vmap page address ...\n"
 "       vmap check",
 "  This command lists every vmap area of the kernel, walking the kernel's",
 "  own bookkeeping (the per-node busy and lazy lists of vmap_nodes[] on",
@@ -442,6 +499,15 @@ static char *help_vmap[] = {
 "           regions are derived from the page tables, which is said.",
 "       -b  do not display the vb regions of vmap_block areas.",
 "       -s  display a summary: areas and bytes per node and per type.",
+"       -c  display areas, pages and bytes per caller and type, largest",
+"           first, and compare the vmalloc'ed pages with the kernel's own",
+"           counter (nr_vmalloc_pages, or the NR_VMALLOC node statistic",
+"           on kernels that replaced it), naming any difference.",
+"       -F  display a picture of vmalloc space in use, all areas and per",
+"           vmap node (busy, lazy, free), with the number of gaps and",
+"           the largest one: for \"vmalloc: allocation failure\" reports.",
+"  -C caller  display only areas whose caller is this symbol (\"-\" for",
+"           areas without a vm_struct).",
 "  -t type  display only areas of these types (comma-separated).",
 "  -n node  display only areas of this vmap node.",
 "       -v  display what was detected: type provider, era, nodes, blocks.",
@@ -463,6 +529,12 @@ static char *help_vmap[] = {
 "           a vmap area (module areas included).",
 "   length  number of bytes (not units) to read, decimal or 0x-prefixed;",
 "           at most 1 GiB.",
+"",
+"     page  list every vmap mapping of each page: a physical address, or",
+"           a struct page address.  All queried pages are looked up in",
+"           one pass over the page tables of every busy area (ioremap",
+"           areas through their phys_addr), vm_map_ram and vb regions",
+"           included.",
 "",
 "    check  audit the vmap bookkeeping and list every inconsistency, one",
 "           line each: each list against its rb-tree, overlaps, areas on",
@@ -524,6 +596,30 @@ static char *help_vmap[] = {
 "    ffffc9000040a000:  hole of 4096 bytes (to ffffc9000040b000): not mapped, zero-filled",
 "    ffffc9000040b000:  hole of 16384 bytes (to ffffc9000040f000): vb region dirty, zero-filled",
 "    65536 bytes copied from 0xffffc90000400000 to /tmp/vb.bin",
+"",
+"  Who holds vmalloc memory (largest first), checked against the kernel:\n",
+"    %s> vmap list -c",
+"       AREAS       PAGES           BYTES  TYPE          CALLER",
+"           4          56        16777216  vmap_block    -",
+"          50         200         1024000  vmalloc       kernel_clone+0xa0",
+"          43         123          679936  vmalloc       vx_do_vmalloc+0x27",
+"    ...",
+"         119         559        19472384  total",
+"    vmalloc pages: 343 in busy VM_ALLOC areas, kernel nr_vmalloc_pages: 343 (same)",
+"",
+"  How vmalloc space is used:\n",
+"    %s> vmap list -F",
+"    vmalloc ffffc90000000000 - ffffc90001400000 in use, 512 KiB per column",
+"    # busy, l lazy, + busy and lazy, . free; rows: all areas, then per vmap node",
+"    all |####++..################################| 119 areas, 45 gaps, max 1068K",
+"    0   |###.##..################################| 32 areas, 17132K busy, 0K lazy",
+"    1   |####+#..................................| 28 areas, 480K busy, 16K lazy",
+"    ...",
+"",
+"  Which vmap mappings does physical page c59000 have:\n",
+"    %s> vmap page c59000",
+"        PHYSICAL             VADDR  TYPE                 VMAP_AREA  FOUND IN    CALLER",
+"          c59000  ffffc90000195000  vmap          ffff8880003661f8  page tables vx_do_vmap+0x43",
 "",
 "  Audit the vmap bookkeeping of the dump:\n",
 "    %s> vmap check",

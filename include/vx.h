@@ -42,6 +42,8 @@ struct vx_ops {
 	void (*symbolize)(void *priv, uint64_t addr, char *buf, size_t len);
 	/* Optional: VMALLOC_START / VMALLOC_END as the host knows them. */
 	int (*vmalloc_range)(void *priv, uint64_t *start, uint64_t *end);
+	/* Optional: value of an enumerator (NR_VMALLOC &c.). */
+	int (*enumerator)(void *priv, const char *name, long *val);
 	/* Optional: read physical memory (own page-table walk). */
 	int (*read_phys)(void *priv, uint64_t paddr, void *buf, size_t len);
 	/* Optional: one-line diagnostics (corruption found during a walk). */
@@ -233,12 +235,27 @@ struct vx_list_opts {
 	bool regions;		/* show the vb regions of each vmap_block */
 	bool have_addr;		/* only the area containing addr */
 	uint64_t addr;
+	const char *caller;	/* only areas with this caller symbol */
 };
 
 int vx_print_list(struct vx_ctx *ctx, FILE *fp,
 		  const struct vx_list_opts *opts);
 int vx_print_summary(struct vx_ctx *ctx, FILE *fp,
 		     const struct vx_list_opts *opts);
+
+/* Per caller and type: areas, pages, bytes; totals vs the kernel. */
+int vx_print_callers(struct vx_ctx *ctx, FILE *fp,
+		     const struct vx_list_opts *opts);
+/* A picture of vmalloc space per vmap node, gaps and the largest. */
+int vx_print_fragmentation(struct vx_ctx *ctx, FILE *fp,
+			   const struct vx_list_opts *opts);
+/*
+ * Every vmap mapping of the physical pages at ADDRS; ADDRS is rewritten
+ * (to sorted pfns).
+ */
+int vx_page_lookup(struct vx_ctx *ctx, FILE *fp, uint64_t *addrs, size_t nr);
+int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages,
+		       const char **name);
 
 struct vx_dump_opts {
 	int width;		/* bytes per unit: 1, 2, 4 or 8 */

@@ -16,6 +16,8 @@ struct vx_dwarf *vx_dwarf_open(const char *vmlinux, char *err, size_t errlen);
 /* Offset and size of TYPE.MEMBER, or of TYPE itself if MEMBER is NULL. */
 int vx_dwarf_member(struct vx_dwarf *dw, const char *type, const char *member,
 		    long *off, long *size);
+/* Value of enumerator NAME of an enum used in the indexed units. */
+int vx_dwarf_enum(struct vx_dwarf *dw, const char *name, long *val);
 void vx_dwarf_close(struct vx_dwarf *dw);
 
 #endif /* VX_DWARF_H */

@@ -25,10 +25,14 @@ static const char *const vx_types[] = {
 };
 #define NR_TYPES (sizeof(vx_types) / sizeof(vx_types[0]))
 
+#define MAX_ENUMS 64
+
 struct vx_dwarf {
 	int fd;
 	Dwarf *dbg;
 	Dwarf_Off type_die[NR_TYPES];	/* 0: not found */
+	Dwarf_Off enum_die[MAX_ENUMS];	/* enumeration types seen */
+	int nr_enums;
 };
 
 static bool unit_wanted(const char *name)
@@ -55,6 +59,9 @@ static void index_unit(struct vx_dwarf *dw, Dwarf_Die *cu)
 	do {
 		const char *name;
 
+		if (dwarf_tag(&child) == DW_TAG_enumeration_type &&
+		    dw->nr_enums < MAX_ENUMS)
+			dw->enum_die[dw->nr_enums++] = dwarf_dieoffset(&child);
 		if (dwarf_tag(&child) != DW_TAG_structure_type ||
 		    dwarf_hasattr(&child, DW_AT_declaration))
 			continue;
@@ -202,4 +209,30 @@ int vx_dwarf_member(struct vx_dwarf *dw, const char *type, const char *member,
 		return *size < 0 ? -1 : 0;
 	}
 	return find_member(&die, member, 0, off, size, 0);
+}
+
+int vx_dwarf_enum(struct vx_dwarf *dw, const char *name, long *val)
+{
+	int i;
+
+	for (i = 0; i < dw->nr_enums; i++) {
+		Dwarf_Die die, child;
+		Dwarf_Attribute attr;
+		Dwarf_Sword sval;
+
+		if (!dwarf_offdie(dw->dbg, dw->enum_die[i], &die) ||
+		    dwarf_child(&die, &child) != 0)
+			continue;
+		do {
+			const char *ename = dwarf_diename(&child);
+
+			if (!ename || strcmp(ename, name) ||
+			    !dwarf_attr(&child, DW_AT_const_value, &attr) ||
+			    dwarf_formsdata(&attr, &sval) != 0)
+				continue;
+			*val = sval;
+			return 0;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	return -1;
 }

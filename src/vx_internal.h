@@ -36,6 +36,12 @@ int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len);
 int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
 
+bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,
+		    const struct vx_area *area);
+bool vx_caller_matches(struct vx_ctx *ctx, const struct vx_area *area,
+		       const char *name);
+uint64_t vx_area_pages(const struct vx_ctx *ctx, const struct vx_area *area);
+
 /* area classification (vx_walk.c) */
 void vx_area_classify(struct vx_ctx *ctx, struct vx_area *area);
 

@@ -121,12 +121,14 @@ struct list_state {
 	unsigned long shown;
 };
 
-static bool area_wanted(const struct vx_list_opts *opts,
-			const struct vx_area *area)
+bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,
+		    const struct vx_area *area)
 {
 	if (opts->kinds && !(opts->kinds & (1u << area->kind)))
 		return false;
 	if (opts->node >= 0 && area->node != opts->node)
+		return false;
+	if (opts->caller && !vx_caller_matches(ctx, area, opts->caller))
 		return false;
 	return true;
 }
@@ -143,7 +145,7 @@ static int list_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 		if (st->opts->addr >= area->end)
 			return VX_OK;
 	}
-	if (!area_wanted(st->opts, area))
+	if (!vx_area_wanted(ctx, st->opts, area))
 		return VX_OK;
 	if (area->kind == VX_K_VMAP_BLOCK && area->vb) {
 		if (vx_block_get(ctx, area, &blk) == VX_OK)
@@ -190,8 +192,7 @@ static int summary_cb(struct vx_ctx *ctx, const struct vx_area *area,
 	struct summary *sum = arg;
 	unsigned int node = area->node < 0 ? 0 : area->node;
 
-	(void)ctx;
-	if (!area_wanted(sum->opts, area) || node >= sum->nr)
+	if (!vx_area_wanted(ctx, sum->opts, area) || node >= sum->nr)
 		return VX_OK;
 	sum->areas[node][area->kind]++;
 	sum->bytes[node][area->kind] += area->end - area->start;

@@ -241,8 +241,12 @@ def main():
             reads.append(("cross%d" % i, a["addr"], length, bytes(want)))
     ior = [r for r in man if r["kind"] == "ioremap"]
 
+    phys = [r for r in man if r.get("phys0") and r["state"] == "used"]
     cmds = ["extend %s" % os.path.abspath(args.so),
             "vmap list > list.txt", "vmap list -v > info.txt",
+            "vmap list -c > callers.txt", "vmap list -F > frag.txt",
+            "vmap page %s > page.txt" % " ".join(
+                "%x" % r["phys0"] for r in phys),
             "kmem -v > kmemv.txt", "vmap list -s > summary.txt",
             "help vmap > help.txt"]
     for name, addr, length, _ in reads:
@@ -394,6 +398,69 @@ def main():
     strip = lambda lines: [l.split(":", 1)[1] for l in lines if ":" in l]
     check(vread and strip(vread) == strip(rdp),
           "%s: vmap read differs from rd -p of the guest's phys" % label)
+
+    # 7. who holds vmalloc memory: per caller and type, vs the guest
+    stackish = ("kernel_clone", "copy_process", "dup_task_struct",
+                "fork_idle", "n_tty_open")
+    want = {}
+    for v in vmi:
+        kinds = expected_kinds(v["words"])
+        if not v["caller"] or v["caller"].startswith(stackish) or \
+                len(kinds) != 1:
+            continue
+        key = (v["caller"], next(iter(kinds)))
+        areas, size = want.get(key, (0, 0))
+        want[key] = (areas + 1, size + v["size"])
+    got = {}
+    counter = None
+    for line in open(p("callers.txt")) if os.path.exists(p("callers.txt")) \
+            else []:
+        f = line.split()
+        if len(f) == 5 and f[0].isdigit():
+            got[(f[4], f[3])] = (int(f[0]), int(f[2]))
+        m = re.search(r"in busy VM_ALLOC areas, kernel (\S+): (\d+) (.*)",
+                      line)
+        if m:
+            counter = (m[1], int(m[2]), m[3])
+    for key, val in want.items():
+        check(got.get(key) == val, "%s: caller summary %s: %s, guest %s" %
+              (label, key, got.get(key), val))
+    meminfo = {}
+    for line in open(os.path.join(args.dump, "meminfo.txt")):
+        f = line.replace(":", " ").split()
+        if len(f) >= 2 and f[1].isdigit():
+            meminfo[f[0]] = int(f[1])
+    if check(counter is not None, "%s: no kernel counter line" % label):
+        # a thread stack (4 pages) may come or go between print and dump
+        check(abs(counter[1] * 4 - meminfo["VmallocUsed"]) <= 64,
+              "%s: %s %d pages, guest VmallocUsed %d kB" % (
+                  label, counter[0], counter[1], meminfo["VmallocUsed"]))
+        check(counter[2] == "(same)", "%s: our VM_ALLOC pages vs %s: %s" %
+              (label, counter[0], counter[2]))
+
+    # 8. reverse lookup: the guest's own physical address of each page
+    hits = {}
+    for line in open(p("page.txt")) if os.path.exists(p("page.txt")) \
+            else []:
+        f = line.split()
+        if len(f) >= 5 and re.match(r"^[0-9a-f]+$", f[0]):
+            hits.setdefault(int(f[0], 16), []).append(int(f[1], 16))
+    for r in phys:
+        check(hits.get(r["phys0"]) == [r["addr"]],
+              "%s: vmap page %x gives %s, the driver mapped it at %x" % (
+                  label, r["phys0"], hits.get(r["phys0"]), r["addr"]))
+
+    # 9. the fragmentation picture fits 80 columns and counts the areas
+    frag = open(p("frag.txt")).read() if os.path.exists(p("frag.txt")) \
+        else ""
+    check(frag and max(len(l) for l in frag.splitlines()) <= 80,
+          "%s: vmap list -F wider than 80 columns" % label)
+    m = re.search(r"^all\s+\|.*\| (\d+) areas", frag, re.M)
+    inside = [r for r in rows if r["start"] >= 0xffffc90000000000 and
+              r["start"] < 0xffffe90000000000]
+    check(m and int(m[1]) == len(inside),
+          "%s: -F counts %s areas, list has %d" % (
+              label, m and m[1], len(inside)))
 
     # 6. bad arguments
     for i, cmd in enumerate(bad):
