@@ -783,6 +783,63 @@ static void test_check(void)
 	world_free(&w);
 }
 
+static void test_summaries(void)
+{
+	struct vx_list_opts opts = { .node = -1 };
+	uint64_t counter, pages[2];
+	struct world w;
+	char *out;
+	size_t len;
+	FILE *mem;
+
+	world_build(&w, ERA_69, 4, 0xf);
+	/* A (4 pages) and F (2 pages) are the VM_ALLOC areas */
+	counter = img_alloc(&w.img, 8);
+	img_w64(&w.img, counter, 6);
+	img_sym_add(&w.img, "nr_vmalloc_pages", counter);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	mem = open_memstream(&out, &len);
+	CHECK(vx_print_callers(&w.ctx, mem, &opts) == VX_OK, "callers");
+	fclose(mem);
+	CHECK(strstr(out, "       1           4           20480  vmalloc       "
+			  "caller_ffffffff81001000+0x10"), "A's row:\n%s", out);
+	CHECK(strstr(out, "kernel nr_vmalloc_pages: 6 (same)"),
+	      "counter:\n%s", out);
+	free(out);
+
+	opts.caller = "caller_ffffffff81004000";
+	mem = open_memstream(&out, &len);
+	vx_print_list(&w.ctx, mem, &opts);
+	fclose(mem);
+	CHECK(strstr(out, "vmap") && !strstr(out, "vmalloc "),
+	      "caller filter:\n%s", out);
+	free(out);
+	opts.caller = NULL;
+
+	mem = open_memstream(&out, &len);
+	CHECK(vx_print_fragmentation(&w.ctx, mem, &opts) == VX_OK, "frag");
+	fclose(mem);
+	CHECK(strstr(out, "all |") && strstr(out, "9 areas, 8 gaps"),
+	      "fragmentation:\n%s", out);
+	free(out);
+
+	/* memimg maps page V+x to physical x & 0xffffffff */
+	pages[0] = (C_START + 5 * P) & 0xffffffffULL;
+	pages[1] = 0xfed00000;
+	mem = open_memstream(&out, &len);
+	CHECK(vx_page_lookup(&w.ctx, mem, pages, 2) == VX_OK, "page");
+	fclose(mem);
+	CHECK(strstr(out, "ffffc90000025000  vm_map_ram") &&
+	      strstr(out, "ffffc90000010000  ioremap"), "page lookup:\n%s",
+	      out);
+	free(out);
+out:
+	world_free(&w);
+}
+
 /* flip bytes in the kernel objects; only require termination, no crash */
 static void test_fuzz_flips(void)
 {
@@ -927,6 +984,7 @@ int main(void)
 	test_corrupt_values();
 	test_fuzz_flips();
 	test_check();
+	test_summaries();
 	test_pgtable(4);
 	test_pgtable(5);
 	printf("unit: %d checks, %d failures\n", checks, failures);
