@@ -15,6 +15,7 @@
 #include "defs.h"
 #include "vx.h"
 #include "vx_dwarf.h"
+#include "vx_flags.h"
 
 static void cmd_vmap(void);
 static char *help_vmap[];
@@ -287,6 +288,37 @@ static void show_info(struct vx_ctx *ctx)
 	fprintf(fp, "  nr_cpu_ids: %u\n", ctx->nr_cpu_ids);
 }
 
+/* What "vmap list ADDR" can say about ADDR beyond its area's row. */
+static void identify(struct vx_ctx *ctx, uint64_t addr)
+{
+	char sym[BUFSIZE];
+	struct vx_area area;
+	struct vx_task task;
+
+	if (vx_find_area(ctx, addr, &area))
+		return;
+	if (area.kind == VX_K_LAZY) {
+		fprintf(fp, "%llx: in a lazy area: freed, not yet purged\n",
+			(unsigned long long)addr);
+		return;
+	}
+	if (area.vm_valid && !(area.vm_flags & VX_VM_NO_GUARD) &&
+	    addr >= area.start + area.vm_size - 4096 && addr < area.end) {
+		fprintf(fp, "%llx: guard page\n", (unsigned long long)addr);
+		return;
+	}
+	if (area.kind == VX_K_VMALLOC &&
+	    vx_stack_owner(ctx, area.start, &task) == VX_OK) {
+		fprintf(fp, "%llx: kernel stack of PID %ld (%s), task %llx\n",
+			(unsigned long long)addr, task.pid, task.comm,
+			(unsigned long long)task.task);
+		return;
+	}
+	/* module text and data: what crash knows of the symbols there */
+	if (value_to_symstr(addr, sym, 16) && sym[0])
+		fprintf(fp, "%llx: %s\n", (unsigned long long)addr, sym);
+}
+
 static void vmap_cmd_list(int argc, char **argv)
 {
 	struct vx_list_opts opts = { .node = -1, .regions = true };
@@ -352,6 +384,8 @@ static void vmap_cmd_list(int argc, char **argv)
 		ret = vx_print_list(ctx, fp, &opts);
 	if (ret)
 		fail(ctx, ret);
+	if (opts.have_addr)
+		identify(ctx, opts.addr);
 }
 
 static void vmap_cmd_read(int argc, char **argv)
@@ -511,8 +545,11 @@ static char *help_vmap[] = {
 "  -t type  display only areas of these types (comma-separated).",
 "  -n node  display only areas of this vmap node.",
 "       -v  display what was detected: type provider, era, nodes, blocks.",
-"  address  display only the area containing this address (hexadecimal);",
-"           for a vmap_block, the vb region holding it and its state.",
+"  address  display only the area containing this address (hexadecimal),",
+"           and what the dump tells of it: for a vmap_block the vb region",
+"           holding it and its state; the task whose kernel stack it is",
+"           (CONFIG_VMAP_STACK, found on the kernel's own task lists);",
+"           guard page; lazy (freed, not purged); the symbol there.",
 "",
 "     read  display length bytes of vmap space from address, in the",
 "           format of \"rd\".  Pages are read through the page tables;",
@@ -570,9 +607,19 @@ static char *help_vmap[] = {
 "                        ffffc9000040f000 - ffffc90000416000       7  used",
 "                        ffffc90000416000 - ffffc90000800000    1002  free",
 "",
-"  Only vm_map_ram and lazy areas; the area holding an address:\n",
+"  Only vm_map_ram and lazy areas:\n",
 "    %s> vmap list -t vm_map_ram,lazy",
+"",
+"  What is this address?\n",
+"    %s> vmap list ffffc90000070010",
+"    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
+"       3  ffff8880001439d8  ffff88800015d780  ffffc90000070000 - ffffc90000075000       20480  vmalloc            4  kernel_clone+0xa0",
+"    ffffc90000070010: kernel stack of PID 13 (ksoftirqd/0), task ffff888000230000",
 "    %s> vmap list ffffc90000401234",
+"    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
+"       0  ffff8880002a9630                 -  ffffc90000400000 - ffffc90000800000     4194304  vmap_block        14  -",
+"                      VMAP_BLOCK ffff888000b04e00  CPU 0  USED 14  DIRTY 8  FREE 1002  (used_map)",
+"                        ffffc90000401000 - ffffc90000405000       4  dirty",
 "",
 "  Areas and bytes of vmap node 1, per type:\n",
 "    %s> vmap list -s -n 1",

@@ -254,6 +254,14 @@ int vx_print_fragmentation(struct vx_ctx *ctx, FILE *fp,
  * (to sorted pfns).
  */
 int vx_page_lookup(struct vx_ctx *ctx, FILE *fp, uint64_t *addrs, size_t nr);
+struct vx_task {
+	uint64_t task;
+	long pid;
+	char comm[17];
+};
+
+/* The task whose kernel stack starts at STACK (CONFIG_VMAP_STACK). */
+int vx_stack_owner(struct vx_ctx *ctx, uint64_t stack, struct vx_task *ret);
 int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages,
 		       const char **name);
 

@@ -68,10 +68,11 @@ if ! flock -n 9; then
 fi
 
 # Print the lines of this script between '#== NAME-BEGIN ==' and
-# '#== NAME-END ==' (they are part of the cache keys).
+# '#== NAME-END ==' (they are part of the cache keys), without comment-only
+# and empty lines, so that editing comments does not invalidate the cache.
 section() {
 	awk -v b="#== $1-BEGIN ==" -v e="#== $1-END ==" \
-		'$0 == b { f = 1 } f { print } $0 == e { f = 0 }' "$SELF"
+		'$0 == b { f = 1 } f && !/^[ \t]*(#|$)/ { print } $0 == e { f = 0 }' "$SELF"
 }
 short_sha() { sha256sum | cut -c1-12; }
 
@@ -100,7 +101,7 @@ case $VERSION in
 	6.1) DWARF=4 ;;
 	*) DWARF=5 ;;
 esac
-DWARF=${VX_DWARF:-$DWARF}	# override, e.g. VX_DWARF=4 for crash 8.0.2 on 6.12
+DWARF=${VX_DWARF:-$DWARF}	# override (does not make crash 8.0.2 open 6.12)
 # reproducible banner: no build host, user or date in vmlinux
 export KBUILD_BUILD_USER=vmap_ext KBUILD_BUILD_HOST=fixture
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2015" KBUILD_BUILD_VERSION=1
@@ -401,12 +402,15 @@ fi
 log "$(grep -c . "$DDIR/check.txt") check lines OK ($DDIR/check.txt)"
 
 # ---- crash check: which crash flags open this dump --------------------------
-# 6.1 opens in full mode; 6.12 needs at least --no_modules with crash 8.0.2.
+# crash 8.0.2 (Debian 12): 6.1 opens in full mode. 6.12 does not, with or
+# without --no_modules/--no_panic, DWARF5 or DWARF4 (gdb 10.2 segfaults or
+# the heap gets corrupted); only --minimal works (log, sym, rd of kernel
+# image symbols, rd -p; no vmalloc/direct-map translation).
 crash_try() { # $@ = extra crash flags; prints crash output
 	local cmdf
 	cmdf=$(mktemp)
 	if [ "${1:-}" = "--minimal" ]; then
-		printf 'sym vmap_area_root\nsym _stext\nlog\nexit\n' >"$cmdf"
+		printf 'sym free_vmap_area_root\nsym _stext\nlog\nexit\n' >"$cmdf"
 	else
 		printf 'sys\nexit\n' >"$cmdf"
 	fi
@@ -429,7 +433,7 @@ if [ "${VX_SKIP_CRASH:-0}" != 1 ] && command -v crash >/dev/null; then
 			echo "=== crash -s $flags vmlinux vmcore   (rc=$rc)"
 			echo "$out"
 		} >>"$DDIR/crash-check.txt"
-		if [ $rc -eq 0 ] && { [ "$flags" = "--minimal" ] && echo "$out" | grep -q 'vmap_area_root\|_stext' ||
+		if [ $rc -eq 0 ] && { [ "$flags" = "--minimal" ] && echo "$out" | grep -q ' _stext' ||
 			echo "$out" | grep -q 'RELEASE:'; }; then
 			ok="crash -s${flags:+ $flags}"
 			break
