@@ -165,6 +165,7 @@ struct vx_ctx {
 	bool own_pt;
 	int pt_levels;
 	uint64_t pgd_phys;
+	uint64_t pte_key, pte_table;	/* last PTE table walked to */
 	/* limits derived from the dump */
 	unsigned long max_areas;
 	/* diagnostics */

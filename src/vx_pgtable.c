@@ -38,9 +38,14 @@ int vx_pt_enable(struct vx_ctx *ctx)
 int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 {
 	uint64_t table = ctx->pgd_phys, entry;
-	int level, shift;
+	int level = ctx->pt_levels, shift;
 
-	for (level = ctx->pt_levels; level >= 1; level--) {
+	/* sequential reads stay in one PTE table for 2 MiB: start there */
+	if (ctx->pte_table && ctx->pte_key == (vaddr >> 21)) {
+		table = ctx->pte_table;
+		level = 1;
+	}
+	for (; level >= 1; level--) {
 		shift = 12 + 9 * (level - 1);
 		if (ctx->ops->read_phys(ctx->priv, table +
 					((vaddr >> shift) & 511) * 8,
@@ -58,6 +63,10 @@ int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 			return 0;
 		}
 		table = entry & PTE_PFN_MASK;
+		if (level == 2) {
+			ctx->pte_key = vaddr >> 21;
+			ctx->pte_table = table;
+		}
 	}
 	return 1;
 }
@@ -77,7 +86,11 @@ int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len)
 {
 	unsigned char *dst = buf;
 
-	if (ctx->ops->read(ctx->priv, vaddr, buf, len) == 0)
+	/* in own-page-table mode vmalloc space is ours alone to translate */
+	bool ours = ctx->own_pt && vaddr >= ctx->vmalloc_start &&
+		    vaddr < ctx->vmalloc_end;
+
+	if (!ours && ctx->ops->read(ctx->priv, vaddr, buf, len) == 0)
 		return 0;
 	if (!ctx->own_pt)
 		return -1;

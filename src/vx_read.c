@@ -65,11 +65,13 @@ static int emit_page(struct reader *rd, uint64_t to)
 	uint64_t len = (to < page_end ? to : page_end) - rd->pos;
 	int mapped, ret;
 
-	mapped = vx_translate(ctx, rd->pos, &pa);
-	if (mapped > 0)
-		return emit_hole(rd, len, "not mapped");
-	if (vx_kread(ctx, rd->pos, rd->page, len))
-		return emit_hole(rd, len, "not in dump");
+	/* read first: translating only to explain a failure halves the
+	 * page-table walks of a large read */
+	if (vx_kread(ctx, rd->pos, rd->page, len)) {
+		mapped = vx_translate(ctx, rd->pos, &pa);
+		return emit_hole(rd, len, mapped > 0 ? "not mapped" :
+				 "not in dump");
+	}
 	if ((ret = hole_flush(rd)))
 		return ret;
 	if ((ret = rd->sink->data(rd->sink->arg, rd->pos, rd->page, len)))
