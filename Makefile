@@ -3,7 +3,9 @@
 #   make              build vmap_ext.so against $(CRASH_INC)/defs.h
 #   make install      put it where crash's "extend vmap_ext.so" finds it
 #   make demo         set up, build the 6.12 fixture dump, run vmap on it
-#   make check        set up, run unit and end-to-end tests
+#   make check        set up, run unit and end-to-end tests (Debian 12's
+#                     crash and sid's crash 9.0.2 in a cached chroot)
+#   make check-hosts  the same on every host: 12, trixie and sid
 #   make unit         unit tests only (synthetic images, ASan/UBSan)
 #   make e2e          end-to-end tests only (real kernels, dumps, crash)
 
@@ -13,6 +15,7 @@ CC ?= gcc
 PREFIX ?= /usr
 EXTDIR ?= $(PREFIX)/lib/x86_64-linux-gnu/crash/extensions
 BUILD ?= build
+SO ?= vmap_ext.so
 
 CORE_SRC := src/vx_ctx.c src/vx_walk.c src/vx_block.c src/vx_read.c \
 	    src/vx_print.c src/vx_dwarf.c src/vx_pgtable.c src/vx_check.c src/vx_summary.c src/vx_page.c src/vx_owner.c
@@ -26,7 +29,7 @@ LDLIBS := -ldw -lelf
 
 CORE_OBJ := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 
-all: vmap_ext.so
+all: $(SO)
 
 $(BUILD)/%.o: src/%.c $(CORE_HDR)
 	@mkdir -p $(BUILD)
@@ -36,13 +39,13 @@ $(BUILD)/vmap_ext.o: vmap_ext.c $(CORE_HDR) $(CRASH_INC)/defs.h
 	@mkdir -p $(BUILD)
 	$(CC) $(ADAPTER_CFLAGS) -c $< -o $@
 
-vmap_ext.so: $(BUILD)/vmap_ext.o $(CORE_OBJ)
+$(SO): $(BUILD)/vmap_ext.o $(CORE_OBJ)
 	$(CC) -shared -Wl,-soname,vmap_ext.so -o $@ $^ $(LDLIBS)
 
 $(CRASH_INC)/defs.h:
 	./scripts/setup.sh
 
-install: vmap_ext.so
+install: $(SO)
 	install -D -m 0755 vmap_ext.so $(DESTDIR)$(EXTDIR)/vmap_ext.so
 
 setup:
@@ -59,6 +62,12 @@ check: setup
 	$(MAKE) unit
 	./tests/e2e/run.sh
 
+# every crash release in use: Debian 12 (8.0.2), trixie (8.0.6), sid (9.0.2)
+check-hosts: setup
+	$(MAKE) vmap_ext.so
+	$(MAKE) unit
+	VX_HOSTS="native trixie sid" ./tests/e2e/run.sh
+
 demo: setup
 	$(MAKE) vmap_ext.so
 	./scripts/demo.sh
@@ -67,4 +76,4 @@ clean:
 	rm -rf $(BUILD) vmap_ext.so
 	$(MAKE) -C tests/unit clean
 
-.PHONY: all install setup unit e2e check demo clean
+.PHONY: all install setup unit e2e check check-hosts demo clean

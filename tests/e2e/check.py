@@ -153,7 +153,7 @@ def parse_kmem_v(path):
 # ---- the crash session --------------------------------------------------------
 
 def crash_once(args, flags, dump, cmdfile, out):
-    argv = [args.crash, "-s"] + shlex.split(flags) + [
+    argv = shlex.split(args.crash) + ["-s"] + shlex.split(flags) + [
         os.path.join(dump, "vmlinux"), os.path.join(dump, "vmcore"),
         "-i", cmdfile]
     try:

@@ -1,32 +1,54 @@
 #!/bin/bash
 # End-to-end tests: build (or reuse) each fixture kernel and dump, then run
-# crash with vmap_ext.so on it and judge the output (check.py).
+# crash with vmap_ext.so on it, in full mode and with --minimal, on each
+# host (Debian 12's own crash, and crash of newer Debian suites in cached
+# chroots, the extension built against each one's defs.h), and judge the
+# output (check.py).
 #   VX_E2E_KERNELS  kernels to test (default "6.1 6.12")
-#   VX_CRASH        crash binary (default /usr/bin/crash)
+#   VX_HOSTS        hosts (default "native sid"; also "trixie")
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-SO=${VX_SO:-$ROOT/vmap_ext.so}
-CRASH=${VX_CRASH:-/usr/bin/crash}
 KERNELS=${VX_E2E_KERNELS:-"6.1 6.12"}
+HOSTS=${VX_HOSTS:-"native sid"}
 rc=0
 
-[ -f "$SO" ] || { echo "e2e: $SO not built" >&2; exit 1; }
+dumps=()
 for v in $KERNELS; do
 	dir=$("$HERE/mkfixture.sh" "$v" | tail -n 1)
 	[ -f "$dir/vmcore" ] || { echo "e2e: no dump for $v" >&2; exit 1; }
-	# Full mode: crash 8.0.2 predates the 6.4 module layout, so 6.4+
-	# kernels with modules need --no_modules; on 6.12 it also dies in
-	# its own start-up most of the time (heap corruption before any
-	# extension loads), hence the retries.
-	/usr/bin/python3 "$HERE/check.py" "$dir" "$SO" --crash "$CRASH" \
-		--flags="|--no_modules" --retries 4 --allow-startup-failure \
-		--label "$v${VX_LABEL:+/$VX_LABEL}" || rc=1
-	# crash --minimal translates no vmalloc address: vmap walks the
-	# page tables itself and must give the same answers
-	/usr/bin/python3 "$HERE/check.py" "$dir" "$SO" --crash "$CRASH" \
-		--flags="--minimal" \
-		--label "$v/minimal${VX_LABEL:+/$VX_LABEL}" || rc=1
+	dumps+=("$v=$dir")
+done
+
+for host in $HOSTS; do
+	if [ "$host" = native ]; then
+		crash=${VX_CRASH:-/usr/bin/crash}
+		so=${VX_SO:-$ROOT/vmap_ext.so}
+		[ -f "$so" ] || make -s -C "$ROOT" vmap_ext.so
+	else
+		chroot_dir=$("$ROOT/tests/hosts/mkchroot.sh" "$host" | tail -n 1)
+		so=$ROOT/build/$host/vmap_ext.so
+		# built inside the chroot, against that crash's own defs.h
+		"$ROOT/tests/hosts/in-chroot.sh" "$chroot_dir" make -s -C "$ROOT" \
+			BUILD="build/$host" SO="$so" "$so"
+		crash="$ROOT/tests/hosts/crash-in-chroot.sh $chroot_dir"
+	fi
+	for entry in "${dumps[@]}"; do
+		v=${entry%%=*}
+		dir=${entry#*=}
+		label="$v/$host"
+		# Full mode.  crash 8.0.2 predates the 6.4 module layout, so
+		# 6.4+ kernels with modules may need --no_modules; on 6.12 it
+		# also dies in its own start-up most of the time (heap
+		# corruption before any extension loads), hence the retries.
+		/usr/bin/python3 "$HERE/check.py" "$dir" "$so" --crash "$crash" \
+			--flags="|--no_modules" --retries 4 \
+			--allow-startup-failure --label "$label" || rc=1
+		# --minimal translates no vmalloc address: vmap walks the
+		# page tables itself and must give the same answers
+		/usr/bin/python3 "$HERE/check.py" "$dir" "$so" --crash "$crash" \
+			--flags="--minimal" --label "$label/minimal" || rc=1
+	done
 done
 exit $rc
