@@ -1,15 +1,22 @@
 #!/bin/bash
-# in-chroot.sh CHROOT CMD... -- run CMD in CHROOT with /work, /tmp and the
-# dump cache bind-mounted at their own paths and the same directory.
+# in-chroot.sh CHROOT CMD... -- run CMD in CHROOT, in the same directory,
+# with /work, /tmp and the dump cache bind-mounted at their own paths.
+# The mounts live in a private mount namespace (unshare -m) and vanish
+# with CMD, so no bind mount ever outlives a run: removing the cache can
+# never reach through into /work.
 set -euo pipefail
 DIR=$1
 shift
 VX_CACHE=${VX_CACHE:-/var/cache/vmap_ext}
-for d in /work /tmp "$VX_CACHE"; do
-	[ -d "$d" ] || continue
-	mkdir -p "$DIR$d"
-	mountpoint -q "$DIR$d" || mount --bind "$d" "$DIR$d"
-done
-mountpoint -q "$DIR/proc" || mount -t proc proc "$DIR/proc"
-exec chroot "$DIR" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	HOME=/root /bin/sh -c 'cd "$0" && exec "$@"' "$PWD" "$@"
+export VX_CACHE DIR
+exec unshare --mount --propagation private /bin/bash -c '
+	set -e
+	for d in /work /tmp "$VX_CACHE"; do
+		[ -d "$d" ] || continue
+		mkdir -p "$DIR$d"
+		mount --bind "$d" "$DIR$d"
+	done
+	mount -t proc proc "$DIR/proc"
+	exec chroot "$DIR" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$PWD" "$@"
+' in-chroot "$@"

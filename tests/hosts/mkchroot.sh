@@ -29,7 +29,7 @@ if [ ! -x "$DIR/usr/bin/crash" ] || [ ! -f "$DIR/usr/include/crash/defs.h" ]; th
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 	MIRROR=$(mirror)
 	tmp=$DIR.tmp.$$
-	rm -rf "$tmp"
+	rm -rf --one-file-system "$tmp"
 	log "debootstrap $SUITE (minbase) from the machine's mirror"
 	debootstrap --variant=minbase --include="$PKGS" "$SUITE" "$tmp" \
 		"$MIRROR" > "$VX_CACHE/debootstrap-$SUITE.log" 2>&1 || {
@@ -39,10 +39,12 @@ if [ ! -x "$DIR/usr/bin/crash" ] || [ ! -f "$DIR/usr/include/crash/defs.h" ]; th
 	# crash's headers come with the crash package in Debian
 	[ -f "$tmp/usr/include/crash/defs.h" ] || {
 		log "no /usr/include/crash/defs.h in $SUITE's crash"; exit 1; }
-	rm -rf "$DIR"
+	# never rm through a mount (in-chroot.sh mounts only privately)
+	if findmnt -rn -o TARGET | grep -q "^$DIR/"; then
+		log "$DIR has mounts under it; not replacing it"; exit 1
+	fi
+	rm -rf --one-file-system "$DIR"
 	mv "$tmp" "$DIR"
 fi
-# the tests need /proc in the chroot (crash reads /proc/self)
-mountpoint -q "$DIR/proc" || mount -t proc proc "$DIR/proc"
 log "crash $(in_chroot dpkg-query -W -f='${Version}' crash)"
 echo "$DIR"
