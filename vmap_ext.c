@@ -211,6 +211,26 @@ static struct vx_ctx *session(void)
 	return &vx_session;
 }
 
+/* One line, as every argument error should be; the session goes on. */
+static void usage(const char *sub)
+{
+	static const char *const syn[][2] = {
+		{ "list", "vmap list [-b] [-s|-c|-F] [-t type,...] [-n node] "
+			  "[-C caller] [-v] [address]" },
+		{ "read", "vmap read [-8|-16|-32|-64] [-x] [-r file] address "
+			  "length" },
+		{ "page", "vmap page address ..." },
+		{ "check", "vmap check" },
+	};
+	size_t i;
+
+	for (i = 0; sub && i < sizeof(syn) / sizeof(syn[0]); i++)
+		if (!strcmp(sub, syn[i][0]))
+			error(FATAL, "usage: %s\n", syn[i][1]);
+	error(FATAL, "usage: vmap list|read|page|check ... (see \"help "
+	      "vmap\")\n");
+}
+
 static void fail(struct vx_ctx *ctx, int ret)
 {
 	if (ret == VX_ERR_INTR)
@@ -361,7 +381,7 @@ static void vmap_cmd_list(int argc, char **argv)
 		}
 	}
 	if (argerrs || argc - optind > 1)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+		usage("list");
 	if (optind < argc) {
 		if (!parse_addr(argv[optind], &opts.addr))
 			error(FATAL, "invalid address: %s\n", argv[optind]);
@@ -422,7 +442,7 @@ static void vmap_cmd_read(int argc, char **argv)
 		}
 	}
 	if (argerrs || argc - optind != 2)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+		usage("read");
 	if (!parse_addr(argv[optind], &addr))
 		error(FATAL, "invalid address: %s\n", argv[optind]);
 	if (!parse_u64(argv[optind + 1], 0, &len))
@@ -450,7 +470,7 @@ static void vmap_cmd_page(int argc, char **argv)
 	int i, ret;
 
 	if (argc < 2 || argc - 1 > MAXARGS)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+		usage("page");
 	for (i = 1; i < argc; i++) {
 		physaddr_t phys;
 
@@ -478,7 +498,7 @@ static void vmap_cmd_check(int argc, char **argv)
 
 	(void)argv;
 	if (argc > 1)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+		usage("check");
 	ctx = session();
 	vx_report = true;
 	ret = vx_check(ctx, fp, &problems);
@@ -490,7 +510,7 @@ static void vmap_cmd_check(int argc, char **argv)
 static void cmd_vmap(void)
 {
 	if (argcnt < 2)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+		usage(NULL);
 	if (!strcmp(args[1], "list"))
 		vmap_cmd_list(argcnt - 1, args + 1);
 	else if (!strcmp(args[1], "read"))

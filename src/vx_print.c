@@ -5,6 +5,7 @@
  * passes (crash's fp), so pipes and redirection work.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vx_internal.h"
@@ -202,36 +203,42 @@ static int summary_cb(struct vx_ctx *ctx, const struct vx_area *area,
 int vx_print_summary(struct vx_ctx *ctx, FILE *fp,
 		     const struct vx_list_opts *opts)
 {
-	static struct summary sum;
 	unsigned long tot_areas = 0;
 	uint64_t tot_bytes = 0;
+	struct summary *sum;
 	unsigned int node;
 	int kind, ret;
 
-	memset(&sum, 0, sizeof(sum));
-	sum.opts = opts;
-	sum.nr = ctx->era == VX_ERA_NODES ? ctx->nr_nodes : 1;
-	if ((ret = vx_for_each_area(ctx, VX_WALK_ALL, summary_cb, &sum)))
+	/* ~27 KiB: on the heap, not on crash's stack */
+	sum = calloc(1, sizeof(*sum));
+	if (!sum)
+		return vx_err(ctx, VX_ERR_FAULT, "out of memory");
+	sum->opts = opts;
+	sum->nr = ctx->era == VX_ERA_NODES ? ctx->nr_nodes : 1;
+	if ((ret = vx_for_each_area(ctx, VX_WALK_ALL, summary_cb, sum))) {
+		free(sum);
 		return ret;
+	}
 	fprintf(fp, "%4s  %-13s %8s  %14s\n", "NODE", "TYPE", "AREAS",
 		"BYTES");
-	for (node = 0; node < sum.nr; node++) {
+	for (node = 0; node < sum->nr; node++) {
 		for (kind = 0; kind < VX_K_NR; kind++) {
-			if (!sum.areas[node][kind])
+			if (!sum->areas[node][kind])
 				continue;
 			if (ctx->era == VX_ERA_NODES)
 				fprintf(fp, "%4u  ", node);
 			else
 				fprintf(fp, "%4s  ", "-");
 			fprintf(fp, "%-13s %8lu  %14" PRIu64 "\n",
-				vx_kind_name(kind), sum.areas[node][kind],
-				sum.bytes[node][kind]);
-			tot_areas += sum.areas[node][kind];
-			tot_bytes += sum.bytes[node][kind];
+				vx_kind_name(kind), sum->areas[node][kind],
+				sum->bytes[node][kind]);
+			tot_areas += sum->areas[node][kind];
+			tot_bytes += sum->bytes[node][kind];
 		}
 	}
 	fprintf(fp, "%4s  %-13s %8lu  %14" PRIu64 "\n", "", "total",
 		tot_areas, tot_bytes);
+	free(sum);
 	return VX_OK;
 }
 

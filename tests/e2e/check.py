@@ -91,6 +91,17 @@ def expected_kinds(words):
     return {"vm_struct", "uninitialized"}
 
 
+def parse_tasks(path):
+    """The driver's own account of every thread's kernel stack."""
+    tasks = []
+    for line in open(path):
+        m = re.search(r"VXFIX task pid=(\d+) comm=(.*) stack=0x([0-9a-f]+)",
+                      line)
+        if m:
+            tasks.append((int(m[1]), m[2].strip(), int(m[3], 16)))
+    return tasks
+
+
 def parse_manifest(path):
     recs = []
     for line in open(path):
@@ -255,6 +266,11 @@ def main():
     for i, rec in enumerate(ior):
         cmds.append("vmap read -r ior%d.bin %x %d > ior%d.txt" %
                     (i, rec["addr"], rec["size"], i))
+    # whose stack: the driver listed every thread's task->stack
+    tasks = parse_tasks(os.path.join(args.dump, "manifest.txt"))
+    probe = tasks[:12] + [t for t in tasks if t[0] == 0][:2]
+    for i, (pid, comm, stack) in enumerate(probe):
+        cmds.append("vmap list %x > owner%d.txt" % (stack + 0x10, i))
     # vmap read against crash's rd, where rd can read
     vma = [r for r in man if r["kind"] == "vmalloc" and r["state"] == "used"]
     rd_addr = vma[0]["addr"] + 64
@@ -461,6 +477,16 @@ def main():
     check(m and int(m[1]) == len(inside),
           "%s: -F counts %s areas, list has %d" % (
               label, m and m[1], len(inside)))
+
+    # 10. the owner of a kernel stack, as the driver saw it
+    check(tasks or "VXFIX task" not in open(
+        os.path.join(args.dump, "manifest.txt")).read(), "task lines")
+    for i, (pid, comm, stack) in enumerate(probe):
+        txt = open(p("owner%d.txt" % i)).read() \
+            if os.path.exists(p("owner%d.txt" % i)) else ""
+        want = "kernel stack of PID %d (%s)" % (pid, comm)
+        check(want in txt, "%s: stack %x: want %r, got %r" % (
+            label, stack, want, txt.strip().splitlines()[-1:]))
 
     # 6. bad arguments
     for i, cmd in enumerate(bad):

@@ -44,7 +44,8 @@ unsigned int fworld_patch(struct fworld *w, const uint8_t *data, size_t size);
 /* ops wrapping img_ops with a budget of target accesses: a walk that
  * exceeds it is unbounded on a world of a dozen areas, and aborts with
  * a stack trace rather than spinning until libFuzzer's -timeout */
-extern const struct vx_ops fw_ops;
+extern struct vx_ops fw_ops;
+/* (re)arms the budget and sets fw_ops up: call before each input */
 void fw_budget_reset(unsigned long accesses);
 unsigned long fw_budget_used(void);
 

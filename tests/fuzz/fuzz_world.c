@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The fuzz targets' synthetic kernel: see fuzz_world.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_world.h"
+#include "vx_flags.h"
+
+#define P	FW_P
+#define SEED_A	0x1001
+#define SEED_C	0x1003
+#define SEED_D	0x4000
+
+static int node_of(uint64_t start)
+{
+	return (start / IMG_ZONE) % IMG_NODES;
+}
+
+static uint64_t add_area(struct fworld *w, uint64_t start, uint64_t end,
+			 uint64_t vm, uint64_t flags, bool lazy)
+{
+	struct img *img = &w->img;
+	int node = node_of(start);
+	uint64_t va;
+
+	if (img->era == ERA_69 && flags)
+		flags |= (uint64_t)(node + 1) << VX_VMAP_VN_SHIFT;
+	va = img_va(img, start, end, vm, flags);
+	if (lazy)
+		img_list_add_tail(img, img_lazy_head(img, 1), va + 40);
+	else
+		img_list_add_tail(img, img_busy_head(img, node), va + 40);
+	if (w->nr < 16)
+		w->va[w->nr++] = va;
+	return va;
+}
+
+static void add_block(struct fworld *w, uint64_t start,
+		      const unsigned long *used, int nr_used, unsigned long hw)
+{
+	struct img *img = &w->img;
+	uint64_t va, vb;
+	int i;
+
+	va = add_area(w, start, start + IMG_BLOCK, 0,
+		      VX_VMAP_RAM | VX_VMAP_BLOCK, false);
+	vb = img_vb(img, va, IMG_BITS - hw, hw - nr_used, used, nr_used);
+	for (i = 0; i < nr_used; i++) {
+		uint64_t k0 = used[i] * P / 8, k;
+
+		for (k = 0; k < P / 8; k++)
+			img_w64(img, start + used[i] * P + 8 * k,
+				pattern_word(SEED_D, k0 + k));
+	}
+	img_xa_store(img, img_vb_xa(img, start), img_vb_idx(start), vb);
+}
+
+/* ---- own page tables: every data page of the world, copied to phys ---- */
+
+static uint64_t pt_table(struct fworld *w)
+{
+	uint64_t pa = w->pt_end;
+	unsigned char zero[P];
+
+	memset(zero, 0, sizeof(zero));
+	img_write(&w->img, pa, zero, sizeof(zero));
+	w->pt_end += P;
+	return pa;
+}
+
+static void pt_map(struct fworld *w, uint64_t pgd, int levels, uint64_t va,
+		   uint64_t pa, int leaf)
+{
+	uint64_t table = pgd;
+	int level;
+
+	for (level = levels; level > leaf; level--) {
+		uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511)
+				* 8, entry = img_r64(&w->img, slot);
+
+		if (!(entry & 1)) {
+			entry = pt_table(w) | 0x3;
+			img_w64(&w->img, slot, entry);
+		}
+		table = entry & 0x000ffffffffff000ULL;
+	}
+	img_w64(&w->img, table + ((va >> (12 + 9 * (leaf - 1))) & 511) * 8,
+		pa | 0x3 | (1ULL << 63) | (leaf > 1 ? 0x80 : 0));
+}
+
+static void pt_build(struct fworld *w, int levels)
+{
+	static const struct { uint64_t start; unsigned long pages; } runs[] = {
+		{ FW_A, 4 }, { FW_C, 80 }, { FW_F, 2 }, { FW_G, 3 },
+		{ FW_D, 4 }, { FW_D + 6 * P, 1 }, { FW_D + 10 * P, 2 },
+		{ FW_D2, 2 },
+	};
+	unsigned char page[P];
+	uint64_t pgd, phys = FW_DATA_PHYS, l5;
+	size_t r;
+	unsigned long i;
+
+	w->pt_end = FW_PT_BASE;
+	pgd = pt_table(w);
+	img_sym_add(&w->img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
+	if (levels == 5) {
+		l5 = img_alloc(&w->img, 8);
+		img_w32(&w->img, l5, 1);
+		img_sym_add(&w->img, "__pgtable_l5_enabled", l5);
+	}
+	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+		for (i = 0; i < runs[r].pages; i++, phys += P) {
+			uint64_t va = runs[r].start + i * P;
+			size_t k;
+
+			for (k = 0; k < P; k += 8) {
+				uint64_t word = img_r64(&w->img, va + k);
+
+				memcpy(page + k, &word, 8);
+			}
+			img_write(&w->img, phys, page, P);
+			pt_map(w, pgd, levels, va, phys, 1);
+		}
+	}
+	/* a 2 MiB leaf where no area is */
+	pt_map(w, pgd, levels, FW_V + 0x40000000ULL, 0x4000000, 2);
+}
+
+void fworld_build(struct fworld *w, unsigned char mode)
+{
+	static const unsigned long d_used[] = { 0, 1, 2, 3, 6, 10, 11 };
+	static const unsigned long d2_used[] = { 0, 1 };
+	enum img_era era = mode & 3;
+	struct img *img = &w->img;
+	uint64_t vm, counter;
+
+	memset(w, 0, sizeof(*w));
+	img_init(img, era, 4, mode & 4 ? 0xd : 0xf);
+
+	vm = img_vm(img, FW_A, 5 * P, VX_VM_ALLOC, 4, 0xffffffff81001000, 0);
+	add_area(w, FW_A, FW_A + 5 * P, vm, 0, false);
+	img_fill_pattern(img, FW_A, 4 * P, SEED_A);
+
+	vm = img_vm(img, FW_B, 3 * P, VX_VM_IOREMAP, 0, 0xffffffff81002000,
+		    0xfed00000);
+	add_area(w, FW_B, FW_B + 3 * P, vm, 0, false);
+
+	add_area(w, FW_C, FW_C + 80 * P, 0, VX_VMAP_RAM, false);
+	img_fill_pattern(img, FW_C, 80 * P, SEED_C);
+
+	add_area(w, FW_E, FW_E + 3 * P, 0xdead000000000000ULL, 0, true);
+
+	vm = img_vm(img, FW_F, 3 * P, VX_VM_ALLOC | VX_VM_USERMAP, 2,
+		    0xffffffff81003000, 0);
+	add_area(w, FW_F, FW_F + 3 * P, vm, 0, false);
+	img_fill_pattern(img, FW_F, 2 * P, 0x1006);
+
+	vm = img_vm(img, FW_G, 4 * P, VX_VM_MAP, 3, 0xffffffff81004000, 0);
+	add_area(w, FW_G, FW_G + 4 * P, vm, 0, false);
+	img_fill_pattern(img, FW_G, 3 * P, 0x1007);
+
+	if (era != ERA_61)
+		add_area(w, FW_H, FW_H + 2 * P, 0, 0, false);
+
+	add_block(w, FW_D, d_used, 7, 12);
+	add_block(w, FW_D2, d2_used, 2, 2);
+	img_build_trees(img);
+
+	/* the kernel's NR_VMALLOC counter, for vmap list -c */
+	counter = img_alloc(img, 8);
+	img_w64(img, counter, 6);
+	img_sym_add(img, "nr_vmalloc_pages", counter);
+
+	w->own_pt = mode & 8;
+	if (w->own_pt)
+		pt_build(w, mode & 16 ? 5 : 4);
+	w->obj_end = img->brk;
+}
+
+void fworld_free(struct fworld *w)
+{
+	img_free(&w->img);
+}
+
+/* ---- patches ---- */
+
+enum patch_type {
+	PT_RAW,		/* LEN raw bytes */
+	PT_OBJPTR,	/* u64: FW_OBJ_BASE + u16 (a pointer into the objects) */
+	PT_VMALLOC,	/* u64: FW_V + u16 pages */
+	PT_COPY,	/* u64 copied from offset u16 */
+	PT_SPECIAL,	/* u64 from a table of awkward values */
+	PT_UNMAP,	/* the page at the offset disappears */
+	PT_PGTABLE,	/* own_pt: LEN raw bytes into the page tables */
+	PT_DELTA,	/* u64 at offset += (int8) * 8 or * page */
+	PT_NR,
+};
+
+static const uint64_t specials[] = {
+	0, ~0ULL, 1, 2, 3, 7, 8, 0x1000, 0x7fffffff, 0x80000000, 0xffffffff,
+	0x100000000ULL, 1ULL << 40, 1ULL << 63, ~0ULL - 4095,
+	IMG_VMALLOC, IMG_VMALLOC_END, IMG_VMALLOC - IMG_PAGE,
+	FW_OBJ_BASE, FW_OBJ_BASE - 8, 0xffff888000000000ULL,
+	0xffffffff81000000ULL, 0xdead000000000000ULL, 0xdead000000000122ULL,
+	FW_D, FW_D + IMG_BLOCK, FW_C + 40 * IMG_PAGE, FW_V + 0x40000000ULL,
+	0x8000000000000001ULL, 0x00000000deadbeefULL,
+};
+
+static uint16_t get16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+unsigned int fworld_patch(struct fworld *w, const uint8_t *data, size_t size)
+{
+	uint64_t region = w->obj_end - FW_OBJ_BASE, val, addr;
+	uint64_t pt_size = w->own_pt ? w->pt_end - FW_PT_BASE : 0;
+	unsigned int applied = 0;
+	size_t i = 0;
+
+	while (i + 3 <= size && applied < 64) {
+		unsigned int type = (data[i] >> 4) % PT_NR;
+		size_t len = (data[i] & 7) + 1;
+		uint16_t off16 = get16(data + i + 1);
+
+		i += 3;
+		addr = FW_OBJ_BASE + off16 % region;
+		switch (type) {
+		case PT_RAW:
+			if (i + len > size)
+				return applied;
+			if (addr + len > w->obj_end)
+				addr = w->obj_end - len;
+			img_write(&w->img, addr, data + i, len);
+			i += len;
+			break;
+		case PT_PGTABLE:
+			if (i + len > size)
+				return applied;
+			if (pt_size) {
+				addr = FW_PT_BASE + off16 % pt_size;
+				if (addr + len > w->pt_end)
+					addr = w->pt_end - len;
+				img_write(&w->img, addr, data + i, len);
+			}
+			i += len;
+			break;
+		case PT_UNMAP:
+			img_unmap(&w->img, addr);
+			break;
+		default:
+			if (i + 2 > size)
+				return applied;
+			val = get16(data + i);
+			i += 2;
+			addr &= ~7ULL;
+			if (addr + 8 > w->obj_end)
+				addr = (w->obj_end - 8) & ~7ULL;
+			if (type == PT_OBJPTR)
+				val = FW_OBJ_BASE + val % region;
+			else if (type == PT_VMALLOC)
+				val = FW_V + val * FW_P;
+			else if (type == PT_COPY)
+				val = img_r64(&w->img, (FW_OBJ_BASE + val % region)
+					      & ~7ULL);
+			else if (type == PT_SPECIAL)
+				val = specials[val % (sizeof(specials) /
+						      sizeof(specials[0]))];
+			else	/* PT_DELTA */
+				val = img_r64(&w->img, addr) +
+				      (int64_t)(int8_t)(val & 0xff) *
+				      (val & 0x100 ? (int64_t)FW_P : 8);
+			img_w64(&w->img, addr, val);
+			break;
+		}
+		applied++;
+	}
+	return applied;
+}
+
+/* ---- ops with an access budget ---- */
+
+static unsigned long budget, used;
+
+static int fw_read(void *priv, uint64_t addr, void *buf, size_t len);
+static int fw_read_phys(void *priv, uint64_t addr, void *buf, size_t len);
+static int fw_translate(void *priv, uint64_t addr, uint64_t *paddr);
+static void fw_warn(void *priv, const char *msg);
+
+void fw_budget_reset(unsigned long accesses)
+{
+	budget = accesses;
+	used = 0;
+	fw_ops = img_ops;
+	fw_ops.read = fw_read;
+	fw_ops.read_phys = fw_read_phys;
+	fw_ops.translate = fw_translate;
+	fw_ops.warn = fw_warn;
+}
+
+unsigned long fw_budget_used(void)
+{
+	return used;
+}
+
+static void spend(const char *what)
+{
+	if (++used > budget) {
+		fprintf(stderr, "fuzz: more than %lu target accesses (last: "
+			"%s) on a world of a dozen areas: an unbounded walk\n",
+			budget, what);
+		abort();
+	}
+}
+
+static int fw_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	spend("read");
+	return img_ops.read(priv, addr, buf, len);
+}
+
+static int fw_read_phys(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	spend("read_phys");
+	return img_ops.read_phys(priv, addr, buf, len);
+}
+
+static int fw_translate(void *priv, uint64_t addr, uint64_t *paddr)
+{
+	spend("translate");
+	return img_ops.translate(priv, addr, paddr);
+}
+
+static void fw_warn(void *priv, const char *msg)
+{
+	struct img *img = priv;
+
+	/* memimg keeps the first 4 KiB of warnings; count the rest */
+	if (img->nr_warn < 64)
+		img_ops.warn(priv, msg);
+	else
+		img->nr_warn++;
+}
+
+struct vx_ops fw_ops;
