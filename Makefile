@@ -13,7 +13,7 @@ CRASH_INC ?= /usr/include/crash
 TARGET ?= $(shell uname -m | sed -e 's/x86_64/X86_64/' -e 's/aarch64/ARM64/')
 CC ?= gcc
 PREFIX ?= /usr
-EXTDIR ?= $(PREFIX)/lib/x86_64-linux-gnu/crash/extensions
+EXTDIR ?= $(PREFIX)/lib/crash/extensions
 BUILD ?= build
 SO ?= vmap_ext.so
 
