@@ -8,15 +8,20 @@
 # The dump directory is printed as the last line of stdout; progress goes to
 # stderr.
 #
-# VERSION  6.1 | 6.12 (any other version works given its tarball)
-# TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too)
-# Env:     VX_CACHE (default /var/cache/vmap_ext), VX_BOOT_TIMEOUT (180 s),
-#          VX_SKIP_CRASH=1 (skip the crash check), VX_KEEP_BUILD=1 (keep the
-#          build tree after a successful build), VX_DWARF=4|5 (override the
-#          DWARF version; part of the cache key).
+# VERSION  6.1 | 6.12 | 7.2 (any other version works given its tarball)
+# TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too),
+#          from this machine's linux-source-$VERSION package, or else (7.2 on
+#          Debian 12) from sid's, via tests/hosts/get-source.sh
+# Env:     VX_CACHE (default /var/cache/vmap_ext), VX_BOOT_TIMEOUT (180 s;
+#          900 s with VX_SCALE), VX_SKIP_CRASH=1 (skip the crash check),
+#          VX_KEEP_BUILD=1 (keep the build tree after a successful build),
+#          VX_DWARF=4|5 (override the DWARF version; part of the cache key),
+#          VX_SCALE=N (benchmark workload: vx_fixture.scale=N on the kernel
+#          command line, -m 2G; part of the dump key only, same kernel).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 
 usage() { echo "usage: $0 VERSION [TARBALL]   (VERSION: 6.1, 6.12, ...)" >&2; exit 2; }
@@ -28,7 +33,16 @@ case $VERSION in
 esac
 TARBALL=${2:-${VX_TARBALL:-/usr/src/linux-source-$VERSION.tar.xz}}
 VX_CACHE=${VX_CACHE:-/var/cache/vmap_ext}
-BOOT_TIMEOUT=${VX_BOOT_TIMEOUT:-180}
+SCALE=${VX_SCALE:-0}
+case $SCALE in
+	''|*[!0-9]*) echo "VX_SCALE must be a number" >&2; exit 2 ;;
+esac
+SCALE=$((10#$SCALE))
+if [ "$SCALE" -gt 0 ]; then
+	BOOT_TIMEOUT=${VX_BOOT_TIMEOUT:-900}
+else
+	BOOT_TIMEOUT=${VX_BOOT_TIMEOUT:-180}
+fi
 export LC_ALL=C
 
 log() { echo "mkfixture[$VERSION]: $*" >&2; }
@@ -53,8 +67,21 @@ ensure_pkgs() {
 }
 ensure_pkgs build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils \
 	gzip qemu-system-x86 busybox-static crash python3
+# Source: this machine's linux-source-$VERSION package if its apt knows it,
+# else the package of Debian sid (tests/hosts/get-source.sh, cached in
+# $VX_CACHE/src with its package version beside it).
+SRC_PKGVER=""
 if [ ! -f "$TARBALL" ] && [ -z "${2:-}${VX_TARBALL:-}" ]; then
-	ensure_pkgs "linux-source-$VERSION"
+	if apt-cache show --no-all-versions "linux-source-$VERSION" 2>/dev/null | grep -q '^Version:'; then
+		ensure_pkgs "linux-source-$VERSION"
+	elif T=$("$ROOT/tests/hosts/get-source.sh" "$VERSION" | tail -n 1) && [ -f "$T" ] &&
+		[ -s "${T%.tar.xz}.version" ]; then
+		TARBALL=$T
+		SRC_PKGVER=$(cat "${T%.tar.xz}.version")
+	else
+		log "sid has no linux-source-$VERSION; trying this machine's apt after an update"
+		ensure_pkgs "linux-source-$VERSION"
+	fi
 fi
 [ -f "$TARBALL" ] || die "kernel tarball not found: $TARBALL"
 PY=/usr/bin/python3
@@ -80,6 +107,8 @@ short_sha() { sha256sum | cut -c1-12; }
 if PKGVER=$(dpkg-query -W -f='${Version}' "linux-source-$VERSION" 2>/dev/null) &&
 	[ -n "$PKGVER" ] && [ "$TARBALL" = "/usr/src/linux-source-$VERSION.tar.xz" ]; then
 	SRCID="linux-source-$VERSION $PKGVER"
+elif [ -n "$SRC_PKGVER" ]; then
+	SRCID="linux-source-$VERSION $SRC_PKGVER"	# Debian package of another suite
 else
 	SRCID="tarball $(sha256sum <"$TARBALL" | cut -d' ' -f1)"
 fi
@@ -205,15 +234,26 @@ KEY2=$({
 	echo "kernel=$KEY"
 	echo "busybox=$("$BUSYBOX" 2>&1 | head -n1)"
 	echo "qemu=$("$QEMU" --version | head -n1)"
+	[ "$SCALE" -gt 0 ] && echo "scale=$SCALE"
 	echo "--- init.sh"; cat "$HERE/init.sh"
 	echo "--- boot"; section BOOT
 } | short_sha)
-DDIR="$VX_CACHE/dump-$VERSION-$KEY2"
+if [ "$SCALE" -gt 0 ]; then
+	DDIR="$VX_CACHE/dump-$VERSION-s$SCALE-$KEY2"
+else
+	DDIR="$VX_CACHE/dump-$VERSION-$KEY2"
+fi
 
 #== BOOT-BEGIN ==
 QEMU_APPEND="console=ttyS0 nokaslr no_hash_pointers panic=-1 loglevel=7"
+QEMU_MEM=512M
+if [ "$SCALE" -gt 0 ]; then
+	# benchmark workload: ~4.2 KiB per small area, 64 MiB + ~50 MiB more
+	QEMU_APPEND="$QEMU_APPEND vx_fixture.scale=$SCALE"
+	QEMU_MEM=2G
+fi
 qemu_args() { # fills QARGS; $1 = bzImage, $2 = initramfs, $3 = QMP socket, $4 = console log
-	QARGS=(-accel tcg -smp 4 -m 512M -no-reboot
+	QARGS=(-accel tcg -smp 4 -m "$QEMU_MEM" -no-reboot
 		-display none -vga none -monitor none -serial "file:$4"
 		-kernel "$1" -initrd "$2"
 		-device vmcoreinfo -qmp "unix:$3,server,nowait"
@@ -309,6 +349,7 @@ make_dump() {
 		sleep 1
 	done
 	log "guest ready after $((SECONDS - t)) s; dumping guest memory"
+	echo "$((SECONDS - t))" >"$tmp/boot-seconds"
 	if ! timeout 900 "$PY" -c "$QMP_PY" "$sock" "$tmp/vmcore" 600 >&2; then
 		kill "$qpid" 2>/dev/null || true
 		die "QMP dump failed"
@@ -332,11 +373,23 @@ make_dump() {
 	     f && !/^\[ *[0-9]+\.[0-9]+\]/' "$tmp/console.log" >"$tmp/meminfo.txt"
 	grep -E 'VXFIX (kind=|done )' "$tmp/console.log" |
 		sed -E 's/^.*VXFIX (kind=|done )/VXFIX \1/' >"$tmp/manifest.txt" || true
+	# owner of every kernel stack (printed by the free_lazy write)
+	grep -E 'VXFIX task ' "$tmp/console.log" |
+		sed -E 's/^.*VXFIX task /VXFIX task /' >"$tmp/tasks.txt" || true
+	# benchmark workload summary (VX_SCALE)
+	grep -E 'VXFIX bulk ' "$tmp/console.log" |
+		sed -E 's/^.*VXFIX bulk /VXFIX bulk /' >"$tmp/bulk.txt" || true
+	echo "$SCALE" >"$tmp/scale"
 	cp "$KDIR/kernel.release" "$tmp/version"
 	ln -s "../kernel-$VERSION-$KEY/vmlinux" "$tmp/vmlinux"
 	ln -s "../kernel-$VERSION-$KEY/bzImage" "$tmp/bzImage"
 	[ -s "$tmp/vmallocinfo.txt" ] || die "empty vmallocinfo ($tmp/console.log)"
 	grep -q '^VXFIX done ' "$tmp/manifest.txt" || die "no 'VXFIX done' line ($tmp/console.log)"
+	[ -s "$tmp/tasks.txt" ] || die "no 'VXFIX task' lines ($tmp/console.log)"
+	if [ "$SCALE" -gt 0 ]; then
+		grep -q '^VXFIX bulk small=' "$tmp/bulk.txt" || die "no 'VXFIX bulk' line ($tmp/console.log)"
+		! grep -q 'VXFIX-ERROR' "$tmp/console.log" || die "driver errors ($tmp/console.log)"
+	fi
 	mv -T "$tmp" "$DDIR"
 	log "dump written in $((SECONDS - t)) s"
 }

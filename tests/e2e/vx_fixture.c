@@ -22,8 +22,36 @@
  * lazily freed area right after the initcalls. The trigger then prints the
  * vmalloc_freed line and the final `VXFIX done count=<n>`.
  *
- * Only APIs present in 6.1 and 6.12 are used. Nothing is ever freed except
- * the deliberate vm_unmap_ram()/vfree() calls.
+ * The same write prints one line per thread, for the owner of every
+ * kernel stack (for_each_process_thread() plus the per-CPU idle threads,
+ * pid 0):
+ *
+ *   VXFIX task pid=<pid> comm=<comm> stack=0x<task->stack as 16 hex>
+ *
+ * Benchmark workload: with the parameter scale=N > 0 (kernel command line
+ * vx_fixture.scale=N) the driver additionally creates, spread over all
+ * online CPUs, after the areas above:
+ *   - N small vmalloc areas of 1 page (only the first word written: the
+ *     area's index),
+ *   - small vm_map_ram mappings (1, 2, 3, 4 pages in turn; every 16th one
+ *     vm_unmap_ram()ed again, a dirty region) until each CPU has taken
+ *     ceil(ceil(N / 1000) / ncpus) * VX_VB_BITS pages of vmap_blocks, i.e.
+ *     at least ceil(N / 1000) full blocks (50 for N = 50000); all mappings
+ *     of a CPU alias the same 4 pages,
+ *   - 3N/500 large vmalloc areas of 16..64 pages (300 for N = 50000), not
+ *     filled,
+ *   - one 64 MiB vmalloc area filled with the pattern of seed 0x6464.
+ * Every bulk count is proportional to N, so scale=5000 is a tenth of
+ * scale=50000. No manifest line per bulk area (the console would take
+ * minutes): one summary line
+ *
+ *   VXFIX bulk small=<N> large=<L> blocks_pages=<pages taken in vmap_blocks,
+ *         order-rounded> big=0x<16 hex> bigsize=0x4000000 seed=0x6464
+ *         blocks=<distinct vmap_blocks used> vb_maps=<n> vb_unmapped=<n>
+ *         large_pages=<n>
+ *
+ * Only APIs present in 6.1, 6.12 and 7.2 are used. Nothing is ever freed
+ * except the deliberate vm_unmap_ram()/vfree() calls.
  */
 
 #include <linux/init.h>
@@ -40,12 +68,27 @@
 #include <linux/smp.h>
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/rcupdate.h>
 
 #define VX_HPET_BASE		0xfed00000UL
 #define VX_HPET_SIZE		0x1000UL
 #define VX_NR_SPREAD		40
 #define VX_LARGE_PAGES		80	/* > VMAP_MAX_ALLOC (64): own vmap_area */
 #define VX_MAX_RECS		(64 + VX_NR_SPREAD + 8 * NR_CPUS)
+
+/* scale: benchmark workload (see the top comment), 0 = off */
+static unsigned int vx_scale;
+module_param_named(scale, vx_scale, uint, 0444);
+MODULE_PARM_DESC(scale, "benchmark workload: N small vmalloc areas and proportional bulk (0 = off)");
+
+#define VX_BULK_SEED		0x6464ULL
+#define VX_BULK_BIGSIZE		(64UL << 20)
+/* VMAP_BBMAP_BITS: min(1024, max(128, vmalloc space / NR_CPUS / 16 pages)) = 1024 here */
+#define VX_VB_BITS		1024
+#define VX_VB_ALIAS_PAGES	4
+#define VX_VB_MAX_SEEN		64
 
 static const unsigned int vx_vb_pages[8] = { 1, 4, 2, 3, 4, 1, 2, 3 };
 static const int vx_vb_unmap[2] = { 1, 4 };	/* 0-based call numbers */
@@ -240,7 +283,12 @@ static void *vx_map_ram(const char *kind, unsigned int n, struct vx_rec **rec)
 	}
 	seed = vx_seed();
 	vx_fill(p, size, seed);		/* through the new mapping */
+	/* phys0: page_to_phys() of the first page, like vmalloc/vmap lines */
 	*rec = vx_add(kind, p, n, size, seed, raw_smp_processor_id(), false);
+	if (*rec) {
+		(*rec)->has_phys = true;
+		(*rec)->phys0 = (u64)page_to_phys(pages[0]);
+	}
 	return p;
 }
 
@@ -289,6 +337,190 @@ static void vx_do_ioremap(void)
 	       raw_smp_processor_id(), false);
 }
 
+/* ---- the owner of every kernel stack ------------------------------------------ */
+
+static void vx_print_task(struct task_struct *t)
+{
+	pr_info("VXFIX task pid=%d comm=%s stack=0x%016lx\n",
+		task_pid_nr(t), t->comm, (unsigned long)t->stack);
+}
+
+static void vx_print_tasks(void)
+{
+	struct task_struct *p, *t;
+	int cpu;
+
+	rcu_read_lock();
+	for_each_process_thread(p, t)
+		vx_print_task(t);
+	rcu_read_unlock();
+	/* the idle threads (pid 0) are on no task list */
+	for_each_possible_cpu(cpu) {
+		t = idle_task(cpu);
+		if (t)
+			vx_print_task(t);
+	}
+}
+
+/* ---- benchmark bulk (scale > 0) ----------------------------------------------- */
+
+struct vx_bulk_arg {
+	unsigned int first, count;	/* small / large: index range */
+	unsigned long vb_pages;		/* vb: order-rounded pages to take */
+	/* results */
+	unsigned long taken, maps, unmapped, large_pages;
+	unsigned int nseen;
+	unsigned long seen[VX_VB_MAX_SEEN];
+	bool failed;
+};
+
+static long vx_bulk_small_fn(void *data)
+{
+	struct vx_bulk_arg *a = data;
+	unsigned int i;
+
+	for (i = a->first; i < a->first + a->count; i++) {
+		u64 *p = vmalloc(PAGE_SIZE);
+
+		if (!p) {
+			a->failed = true;
+			break;
+		}
+		p[0] = i;
+		if (!(i & 255))
+			cond_resched();
+	}
+	return 0;
+}
+
+static long vx_bulk_large_fn(void *data)
+{
+	struct vx_bulk_arg *a = data;
+	unsigned int i;
+
+	for (i = a->first; i < a->first + a->count; i++) {
+		unsigned int pages = 16 + (i * 7) % 49;	/* 16..64 */
+		void *p = vmalloc((unsigned long)pages << PAGE_SHIFT);
+
+		if (!p) {
+			a->failed = true;
+			break;
+		}
+		a->large_pages += pages;
+		cond_resched();
+	}
+	return 0;
+}
+
+static long vx_bulk_vb_fn(void *data)
+{
+	static const unsigned int sizes[4] = { 1, 2, 3, 4 };
+	struct vx_bulk_arg *a = data;
+	struct page **pages = vx_alloc_pages(VX_VB_ALIAS_PAGES);
+	unsigned long k;
+
+	if (!pages) {
+		a->failed = true;
+		return 0;
+	}
+	for (k = 0; a->taken < a->vb_pages; k++) {
+		unsigned int n = sizes[k % 4];
+		unsigned long base;
+		unsigned int j;
+		void *p = vm_map_ram(pages, n, NUMA_NO_NODE);
+
+		if (!p) {
+			a->failed = true;
+			break;
+		}
+		a->maps++;
+		a->taken += 1UL << get_order((unsigned long)n << PAGE_SHIFT);
+		base = (unsigned long)p & ~((unsigned long)VX_VB_BITS * PAGE_SIZE - 1);
+		for (j = 0; j < a->nseen && a->seen[j] != base; j++)
+			;
+		if (j == a->nseen && a->nseen < VX_VB_MAX_SEEN)
+			a->seen[a->nseen++] = base;
+		if (k % 16 == 15) {
+			vm_unmap_ram(p, n);
+			a->unmapped++;
+		}
+		if (!(k & 255))
+			cond_resched();
+	}
+	return 0;
+}
+
+static void vx_bulk(const int *cpus, int ncpus)
+{
+	unsigned int n = vx_scale;
+	unsigned int large = (unsigned int)div_u64((u64)n * 3, 500);
+	unsigned int blocks = DIV_ROUND_UP(n, 1000);
+	unsigned int per_cpu_blocks = DIV_ROUND_UP(blocks, ncpus);
+	struct vx_bulk_arg *args;
+	unsigned long taken = 0, maps = 0, unmapped = 0, large_pages = 0;
+	unsigned int nblocks = 0, i;
+	bool failed = false;
+	void *big;
+	int c;
+
+	if (large < 1)
+		large = 1;
+	args = kcalloc(ncpus, sizeof(*args), GFP_KERNEL);
+	if (!args) {
+		pr_err("VXFIX-ERROR bulk: no memory\n");
+		return;
+	}
+	pr_info("VXFIX-BULK scale=%u: %u small, %u large, %u vmap_blocks over %d CPUs\n",
+		n, n, large, per_cpu_blocks * ncpus, ncpus);
+
+	for (c = 0; c < ncpus; c++) {
+		args[c].first = (unsigned int)div_u64((u64)n * c, ncpus);
+		args[c].count = (unsigned int)div_u64((u64)n * (c + 1), ncpus) - args[c].first;
+		work_on_cpu(cpus[c], vx_bulk_small_fn, &args[c]);
+		failed |= args[c].failed;
+	}
+	for (c = 0; c < ncpus; c++) {
+		memset(&args[c], 0, sizeof(args[c]));
+		args[c].vb_pages = (unsigned long)per_cpu_blocks * VX_VB_BITS;
+		work_on_cpu(cpus[c], vx_bulk_vb_fn, &args[c]);
+		failed |= args[c].failed;
+		taken += args[c].taken;
+		maps += args[c].maps;
+		unmapped += args[c].unmapped;
+		nblocks += args[c].nseen;
+	}
+	for (c = 0; c < ncpus; c++) {
+		memset(&args[c], 0, sizeof(args[c]));
+		args[c].first = (unsigned int)div_u64((u64)large * c, ncpus);
+		args[c].count = (unsigned int)div_u64((u64)large * (c + 1), ncpus) - args[c].first;
+		work_on_cpu(cpus[c], vx_bulk_large_fn, &args[c]);
+		failed |= args[c].failed;
+		large_pages += args[c].large_pages;
+	}
+	kfree(args);
+
+	big = vmalloc(VX_BULK_BIGSIZE);
+	if (big) {
+		for (i = 0; i < VX_BULK_BIGSIZE / (1UL << 20); i++) {
+			/* same words as one vx_fill() over the whole area */
+			u64 *w = (u64 *)((char *)big + ((unsigned long)i << 20));
+			unsigned long k, first = ((unsigned long)i << 20) / 8;
+
+			for (k = 0; k < (1UL << 20) / 8; k++)
+				w[k] = (__force u64)cpu_to_le64(vx_splitmix64(VX_BULK_SEED + first + k));
+			cond_resched();
+		}
+	} else {
+		failed = true;
+	}
+	if (failed)
+		pr_err("VXFIX-ERROR bulk: an allocation failed\n");
+	pr_info("VXFIX bulk small=%u large=%u blocks_pages=%lu big=0x%016lx bigsize=0x%lx seed=0x%llx blocks=%u vb_maps=%lu vb_unmapped=%lu large_pages=%lu\n",
+		n, large, taken, (unsigned long)big, VX_BULK_BIGSIZE,
+		(unsigned long long)VX_BULK_SEED, nblocks, maps, unmapped,
+		large_pages);
+}
+
 /* ---- the lazily freed vmalloc -------------------------------------------- */
 
 static void vx_prepare_lazy(void)
@@ -323,6 +555,7 @@ static int vx_free_lazy_set(const char *val, const struct kernel_param *kp)
 			 true, vx_lazy_phys0);
 	}
 	pr_info("VXFIX done count=%d\n", vx_count);
+	vx_print_tasks();
 	return 0;
 }
 
@@ -377,6 +610,9 @@ static int __init vx_fixture_init(void)
 		vx_print(r->kind, r->addr, r->size, r->pages, r->seed,
 			 r->freed, r->cpu, r->has_phys, r->phys0);
 	}
+	if (vx_scale)
+		vx_bulk(cpus, ncpus);
+
 	pr_info("VXFIX boot-done records=%d (vmalloc_freed pending: write 1 to /sys/module/vx_fixture/parameters/free_lazy)\n",
 		vx_nrecs);
 

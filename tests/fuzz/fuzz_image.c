@@ -123,8 +123,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fworld_patch(&w, data + 1, size - 1);
 	fw_budget_reset(BUDGET);
 
+	/* vx_ctx_deinit() after a failed init too, as vmap_ext.c does */
 	if (vx_ctx_init(&ctx, &fw_ops, &w.img) != VX_OK)
-		goto out;
+		goto deinit;
 	if (w.own_pt && vx_pt_enable(&ctx) != VX_OK)
 		goto deinit;
 
@@ -174,7 +175,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vx_page_lookup(&ctx, devnull, pages, 3);
 deinit:
 	vx_ctx_deinit(&ctx);
-out:
 	fworld_free(&w);
 	return 0;
 }

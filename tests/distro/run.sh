@@ -1,0 +1,332 @@
+#!/bin/bash
+# tests/distro/run.sh: opt-in end-to-end test on Debian's real 6.12 kernel.
+#
+# 1. fetch (or reuse) Debian's linux-image-<ver>-amd64-unsigned bzImage and
+#    the DWARF 5 vmlinux of its -dbg package (apt-get download, nothing is
+#    installed on the host; only those two files are kept);
+# 2. boot the bzImage under QEMU (TCG, 4 vCPUs, 1 GiB) with a busybox
+#    initramfs that prints /proc/vmallocinfo and /proc/meminfo, and dump
+#    guest memory over QMP (paging=false);
+# 3. judge vmap_ext.so inside Debian 12's /usr/bin/crash on that dump, in
+#    full mode (--no_modules, retried: crash 8.0.2 sometimes aborts in its
+#    own start-up on 6.12) and with --minimal (tests/distro/judge.py).
+#
+# Env: VX_CACHE (default /var/cache/vmap_ext)
+#      VX_DISTRO_KVER   kernel ABI, e.g. 6.12.107+deb12-amd64 (default: the
+#                       newest 6.12.N+deb12-amd64 apt knows)
+#      VX_DISTRO_FRESH=1  boot and dump again even if a cached dump exists
+#      VX_BOOT_TIMEOUT  seconds to wait for the guest (default 300)
+#      VX_DISTRO_MODES  modes to judge (default "full minimal")
+#      VX_CRASH         crash binary (default /usr/bin/crash)
+#      VX_SO            extension (default: make vmap_ext.so in the tree)
+# Prints the dump directory, one summary line per mode and the timings.
+# Exit status: 0 if every judged mode passed (full mode may be NOT JUDGED
+# when crash never starts; --minimal must be judged and pass).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
+VX_CACHE=${VX_CACHE:-/var/cache/vmap_ext}
+BOOT_TIMEOUT=${VX_BOOT_TIMEOUT:-300}
+MODES=${VX_DISTRO_MODES:-full minimal}
+CRASH=${VX_CRASH:-/usr/bin/crash}
+export LC_ALL=C
+
+log() { echo "distro: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+TIMES=()
+timing() { TIMES+=("$(printf '%-28s %5d s' "$1" "$2")"); }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (apt-get)"
+
+# ---- tools ----------------------------------------------------------------
+pkg_installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+ensure_pkgs() {
+	local p missing=()
+	for p in "$@"; do
+		pkg_installed "$p" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get install -y -qq "${missing[@]}" >&2; then
+		apt-get update -qq >&2
+		apt-get install -y -qq "${missing[@]}" >&2
+	fi
+}
+ensure_pkgs qemu-system-x86 busybox-static crash python3 cpio gzip xz-utils \
+	binutils
+PY=/usr/bin/python3
+
+# ---- which kernel ------------------------------------------------------------
+pick_kver() {
+	apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' |
+		awk '{ print $1 }' | sed -e 's/^linux-image-//' -e 's/-unsigned$//' |
+		sort -V | tail -n 1
+}
+KVER=${VX_DISTRO_KVER:-}
+if [ -z "$KVER" ]; then
+	KVER=$(pick_kver)
+	if [ -z "$KVER" ]; then
+		apt-get update -qq >&2
+		KVER=$(pick_kver)
+	fi
+fi
+[ -n "$KVER" ] || die "apt knows no linux-image-6.12.*+deb12-amd64-unsigned (apt-get update?)"
+IMG=linux-image-$KVER-unsigned
+DBG=linux-image-$KVER-dbg
+pkgver() { apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1; }
+PKGVER=$(pkgver "$IMG")
+[ -n "$PKGVER" ] || die "apt has no $IMG"
+[ "$(pkgver "$DBG")" = "$PKGVER" ] || die "apt has $DBG $(pkgver "$DBG"), not $PKGVER"
+ENTRY="$VX_CACHE/distro-${KVER}_$PKGVER"
+log "kernel $KVER, packages $PKGVER"
+
+mkdir -p "$VX_CACHE"
+exec 9>"$VX_CACHE/.distro.lock"
+if ! flock -n 9; then
+	log "waiting for another run (lock $VX_CACHE/.distro.lock)"
+	flock 9
+fi
+
+# ---- 1. the kernel and its debug vmlinux -------------------------------------
+fetch() {
+	local tmp t deb
+	rm -rf "$VX_CACHE"/.tmp-distro-"$KVER"_* 2>/dev/null || true
+	tmp="$VX_CACHE/.tmp-distro-${KVER}_$PKGVER.$$"
+	mkdir -p "$tmp/debs" "$tmp/x"
+	# apt's download sandbox user must be able to write there
+	id _apt >/dev/null 2>&1 && chown _apt "$tmp/debs"
+	log "downloading $IMG and $DBG $PKGVER (about 1.1 GB)"
+	t=$SECONDS
+	(cd "$tmp/debs" && apt-get download -q "$IMG=$PKGVER" "$DBG=$PKGVER") >&2 ||
+		die "apt-get download failed"
+	timing "download" $((SECONDS - t))
+	du -sh "$tmp/debs"/*.deb >&2
+
+	log "extracting /boot/vmlinuz-$KVER and /usr/lib/debug/boot/vmlinux-$KVER"
+	t=$SECONDS
+	deb=$(ls "$tmp/debs/${IMG}_"*.deb)
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp/x" --wildcards './boot/vmlinuz-*' ||
+		die "no /boot/vmlinuz-* in $deb"
+	deb=$(ls "$tmp/debs/${DBG}_"*.deb)
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp/x" --wildcards './usr/lib/debug/boot/vmlinux-*' ||
+		die "no /usr/lib/debug/boot/vmlinux-* in $deb"
+	mv "$tmp/x/boot/vmlinuz-$KVER" "$tmp/vmlinuz"
+	mv "$tmp/x/usr/lib/debug/boot/vmlinux-$KVER" "$tmp/vmlinux"
+	rm -rf "$tmp/x" "$tmp/debs"
+	timing "extract" $((SECONDS - t))
+	readelf -S -W "$tmp/vmlinux" | grep -q ' \.debug_info ' ||
+		die "debug vmlinux has no .debug_info"
+	{
+		echo "kernel=$KVER"
+		echo "packages=$IMG $DBG $PKGVER"
+		echo "fetched=$(date -u +%FT%TZ)"
+	} >"$tmp/packages.txt"
+	mv -T "$tmp" "$ENTRY"
+}
+if [ -f "$ENTRY/vmlinux" ] && [ -f "$ENTRY/vmlinuz" ]; then
+	log "reusing $ENTRY"
+else
+	fetch
+fi
+
+# ---- 2. boot and dump --------------------------------------------------------
+BUSYBOX=/bin/busybox
+QEMU=qemu-system-x86_64
+section() {
+	awk -v b="#== $1-BEGIN ==" -v e="#== $1-END ==" \
+		'$0 == b { f = 1 } f && !/^[ \t]*(#|$)/ { print } $0 == e { f = 0 }' "$SELF"
+}
+KEY=$({
+	echo "busybox=$("$BUSYBOX" 2>&1 | head -n1)"
+	echo "qemu=$("$QEMU" --version | head -n1)"
+	echo "--- init.sh"; cat "$HERE/init.sh"
+	echo "--- boot"; section BOOT
+} | sha256sum | cut -c1-12)
+DDIR="$ENTRY/dump-$KEY"
+
+#== BOOT-BEGIN ==
+QEMU_APPEND="console=ttyS0 nokaslr no_hash_pointers panic=-1"
+qemu_args() { # fills QARGS; $1 = bzImage, $2 = initramfs, $3 = QMP socket, $4 = console log
+	QARGS=(-accel tcg -smp 4 -m 1G -no-reboot
+		-display none -vga none -monitor none -serial "file:$4"
+		-kernel "$1" -initrd "$2"
+		-device vmcoreinfo -qmp "unix:$3,server,nowait"
+		-append "$QEMU_APPEND")
+}
+
+make_initramfs() { # $1 = output .cpio.gz
+	local root a
+	root=$(mktemp -d)
+	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	for a in $("$BUSYBOX" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
+	done
+	cp "$HERE/init.sh" "$root/init"
+	chmod 755 "$root/init"
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+	mknod -m 666 "$root/dev/null" c 1 3 2>/dev/null || true
+	(cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --reproducible --quiet | gzip -9n) >"$1"
+	rm -rf "$root"
+}
+
+# QMP client (as tests/e2e/mkfixture.sh): qmp_capabilities, stop,
+# dump-guest-memory (synchronous, paging=false), quit
+QMP_PY='
+import json, socket, sys, time
+path, vmcore, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(timeout)
+s.connect(path)
+f = s.makefile("rwb")
+def recv():
+    while True:
+        line = f.readline()
+        if not line:
+            raise SystemExit("QMP: connection closed")
+        msg = json.loads(line)
+        if "event" in msg:
+            continue
+        return msg
+def cmd(name, args=None):
+    m = {"execute": name}
+    if args is not None:
+        m["arguments"] = args
+    f.write((json.dumps(m) + "\n").encode()); f.flush()
+    r = recv()
+    if "error" in r:
+        raise SystemExit("QMP %s failed: %s" % (name, r["error"]))
+    return r
+recv()  # greeting
+cmd("qmp_capabilities")
+cmd("stop")
+t0 = time.time()
+cmd("dump-guest-memory", {"paging": False, "protocol": "file:" + vmcore})
+sys.stderr.write("QMP: dump-guest-memory done in %.1f s\n" % (time.time() - t0))
+try:
+    cmd("quit")
+except (SystemExit, OSError):
+    pass
+'
+
+console_tail() { # $1 = console log
+	log "console tail:"
+	tr -d '\r' <"$1" 2>/dev/null | tail -n 40 >&2 || true
+}
+
+make_dump() {
+	local tmp sock qdir qpid t
+	tmp="$ENTRY/.tmp-dump-$KEY.$$"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	make_initramfs "$tmp/initramfs.cpio.gz"
+	qdir=$(mktemp -d /tmp/vxqmp.XXXXXX)
+	sock="$qdir/qmp.sock"
+	qemu_args "$ENTRY/vmlinuz" "$tmp/initramfs.cpio.gz" "$sock" "$tmp/console.log"
+	printf '%q ' "$QEMU" "${QARGS[@]}" |
+		sed -e "s|$ENTRY/|KERNELDIR/|g" -e "s|$tmp/|DUMPDIR/|g" -e "s|$sock|QMP.sock|" >"$tmp/qemu-cmdline.txt"
+	echo >>"$tmp/qemu-cmdline.txt"
+	log "booting $KVER in QEMU (TCG, 4 vCPUs, 1 GiB; timeout ${BOOT_TIMEOUT}s)"
+	t=$SECONDS
+	"$QEMU" "${QARGS[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
+	qpid=$!
+	# shellcheck disable=SC2064
+	trap "kill $qpid 2>/dev/null; rm -rf '$qdir'" EXIT
+	while :; do
+		if [ -f "$tmp/console.log" ] && grep -q '^VXFIX-READY' "$tmp/console.log"; then
+			break
+		fi
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			console_tail "$tmp/console.log"
+			cat "$tmp/qemu.out" >&2
+			die "QEMU exited before VXFIX-READY ($tmp)"
+		fi
+		if [ $((SECONDS - t)) -ge "$BOOT_TIMEOUT" ]; then
+			kill "$qpid" 2>/dev/null || true
+			console_tail "$tmp/console.log"
+			die "timeout: no VXFIX-READY after ${BOOT_TIMEOUT}s ($tmp)"
+		fi
+		sleep 1
+	done
+	timing "boot (to VXFIX-READY)" $((SECONDS - t))
+	log "guest ready after $((SECONDS - t)) s; dumping guest memory"
+	t=$SECONDS
+	if ! timeout 900 "$PY" -c "$QMP_PY" "$sock" "$tmp/vmcore" 600 >&2; then
+		kill "$qpid" 2>/dev/null || true
+		console_tail "$tmp/console.log"
+		die "QMP dump failed"
+	fi
+	for _ in $(seq 1 30); do
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 1
+	done
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	trap - EXIT
+	rm -rf "$qdir"
+	[ -s "$tmp/vmcore" ] || die "no vmcore written"
+	chmod 0644 "$tmp/vmcore"
+	timing "dump (QMP, 1 GiB)" $((SECONDS - t))
+
+	tr -d '\r' <"$tmp/console.log" >"$tmp/console.clean"
+	mv "$tmp/console.clean" "$tmp/console.log"
+	for s in VMALLOCINFO MEMINFO UNAME CMDLINE; do
+		awk -v b="VXFIX-$s-BEGIN" -v e="VXFIX-$s-END" \
+			'$0 == b { f = 1; next } $0 == e { f = 0 } f && !/^\[ *[0-9]+\.[0-9]+\]/' \
+			"$tmp/console.log" >"$tmp/$(echo "$s" | tr 'A-Z' 'a-z').txt"
+	done
+	mv "$tmp/uname.txt" "$tmp/version"
+	ln -s ../vmlinux "$tmp/vmlinux"
+	[ "$(cat "$tmp/version")" = "$KVER" ] ||
+		die "guest runs '$(cat "$tmp/version")', not $KVER ($tmp/console.log)"
+	grep -qw nokaslr "$tmp/cmdline.txt" || die "guest command line lacks nokaslr"
+	[ -s "$tmp/vmallocinfo.txt" ] || die "empty vmallocinfo ($tmp/console.log)"
+	mv -T "$tmp" "$DDIR"
+}
+#== BOOT-END ==
+
+if [ "${VX_DISTRO_FRESH:-0}" != 1 ] && [ -f "$DDIR/vmcore" ] && [ -f "$DDIR/vmallocinfo.txt" ]; then
+	log "reusing dump $DDIR"
+else
+	rm -rf "$ENTRY"/.tmp-dump-* 2>/dev/null || true
+	rm -rf "$DDIR"
+	make_dump
+fi
+log "dump: $DDIR ($(grep -c '^0x' "$DDIR/vmallocinfo.txt") vmallocinfo rows)"
+
+# ---- 3. judge vmap in crash ---------------------------------------------------
+SO=${VX_SO:-}
+if [ -z "$SO" ]; then
+	t=$SECONDS
+	make -s -C "$ROOT" vmap_ext.so >&2 || die "building vmap_ext.so failed"
+	SO=$ROOT/vmap_ext.so
+	timing "make vmap_ext.so" $((SECONDS - t))
+fi
+rc=0
+summaries=()
+for mode in $MODES; do
+	[ "$mode" = none ] && continue	# VX_DISTRO_MODES=none: fetch and dump only
+	t=$SECONDS
+	out=$("$PY" "$HERE/judge.py" "$DDIR" "$SO" --mode "$mode" --crash "$CRASH" \
+		--label "$KVER/$mode") || rc=1
+	echo "$out" >&2
+	summaries+=("$(echo "$out" | grep -m1 "^$KVER/$mode:")")
+	timing "crash session(s) $mode" $((SECONDS - t))
+done
+
+{
+	echo "timings:"
+	printf '  %s\n' "${TIMES[@]}"
+	echo "disk: $(du -sh "$ENTRY/vmlinux" | cut -f1) vmlinux, $(du -sh "$ENTRY/vmlinuz" | cut -f1) vmlinuz, $(du -sh --apparent-size "$DDIR/vmcore" | cut -f1) vmcore; entry $(du -sh "$ENTRY" | cut -f1)"
+} >&2
+printf '%s\n' "${TIMES[@]}" >"$DDIR/timings-$(date -u +%Y%m%dT%H%M%SZ).txt" 2>/dev/null || true
+echo "$DDIR"
+printf '%s\n' "${summaries[@]}"
+exit $rc
