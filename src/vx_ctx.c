@@ -248,12 +248,22 @@ static int nodes_init(struct vx_ctx *ctx)
 	if (sym(ctx, "nr_vmap_nodes", &addr)) {
 		if (vx_read_uint(ctx, addr, &val))
 			return VX_ERR_FAULT;
-		/* vmap_init_nodes() clamps to 128; more is corruption */
+		/*
+		 * vmap_init_nodes() sets clamp(num_possible_cpus(), 1, 128);
+		 * anything else is corruption: use what the kernel would.
+		 */
 		if (val == 0 || val > 128) {
+			unsigned int cpu, possible = 0;
+
+			for (cpu = 0; cpu < ctx->nr_cpu_ids; cpu++)
+				possible += vx_cpu_possible(ctx, cpu);
+			possible = possible > 128 ? 128 :
+				   possible ? possible : 1;
 			vx_warn(ctx, "nr_vmap_nodes %u out of range 1..128 "
-				"(at %llx): walking node 0 only", val,
-				(unsigned long long)addr);
-			val = 1;
+				"(at %llx): walking %u nodes, as for %u "
+				"possible CPUs", val,
+				(unsigned long long)addr, possible, possible);
+			val = possible;
 		}
 		ctx->nr_nodes = val;
 	}

@@ -224,13 +224,19 @@ def main():
     vmi = parse_vmallocinfo(os.path.join(args.dump, "vmallocinfo.txt"))
     check(len(vmi) > 20, "%s: only %d vmallocinfo rows" % (label, len(vmi)))
 
-    # areas to read: vmalloc'ed, not thread stacks (they may go before the
-    # dump), several pages, distinct callers
+    # areas to read: vmalloc'ed with every page mapped (pages= is size
+    # minus the guard page: not the percpu chunks, populated on demand),
+    # not thread stacks (they may go before the dump), distinct callers,
+    # largest first (bpf_prog_pack sits in module space on 2 MiB pages)
+    def pages(v):
+        m = re.search(r" pages=(\d+)", v["line"])
+        return int(m[1]) if m else -1
     reads, seen = [], set()
     cands = [v for v in vmi if expected_kinds(v["words"]) <= {
         "vmalloc", "vmalloc_user"} and v["caller"] and
-        not v["caller"].startswith(STACKISH) and v["size"] >= 3 * PAGE]
-    cands.sort(key=lambda v: -min(v["size"], 8 * PAGE))
+        not v["caller"].startswith(STACKISH) and v["size"] >= 2 * PAGE and
+        pages(v) == v["size"] // PAGE - 1]
+    cands.sort(key=lambda v: -v["size"])
     for v in cands:
         fn = v["caller"].split("+")[0]
         if fn in seen:
@@ -238,11 +244,12 @@ def main():
         seen.add(fn)
         n = min(v["size"] - PAGE, 4 * PAGE)
         reads.append(("a%d" % len(reads), v["start"], n, v))
-        if len(reads) == 4:
+        if len(reads) == 5:
             break
     if reads:   # from inside the last page of an area into its guard page
-        v = reads[0][3]
+        v = reads[-1][3]
         reads.append(("guard", v["end"] - PAGE - 256, 512, v))
+    check(len(reads) >= 3, "%s: only %d areas to read" % (label, len(reads)))
 
     cmds = ["extend %s" % os.path.abspath(args.so),
             "vmap list -v > info.txt",
@@ -390,6 +397,7 @@ def main():
         core = Vmcore(os.path.join(args.dump, "vmcore"))
         walker = setup_walker(core, syms)
         check(walker, "%s: no phys_base fits the dump" % label)
+    nonzero = 0
     for name, addr, n, v in reads:
         data = open(p(name + ".bin"), "rb").read() \
             if os.path.exists(p(name + ".bin")) else b""
@@ -400,15 +408,16 @@ def main():
                   "%s: vmap read %x %d (%s) differs from the vmcore's page "
                   "tables" % (label, addr, n, v["line"]))
             if name != "guard":
-                check(not holes and any(want_b),
-                      "%s: area %s: unmapped pages %s or all zero" % (
-                          label, v["line"], [hex(h) for h in holes[:4]]))
+                check(not holes, "%s: area %s: unmapped pages %s" % (
+                    label, v["line"], [hex(h) for h in holes[:4]]))
+                nonzero += any(want_b)
         if name == "guard":
             check("hole of 256 bytes" in txt and "guard" in txt,
                   "%s: guard page not reported: %r" % (label, txt))
         elif full:
             check(data and data == parse_rd64(p(name + ".rd.txt")),
                   "%s: vmap read %x %d differs from rd" % (label, addr, n))
+    check(not walker or nonzero, "%s: every area read is all zeros" % label)
     if full and reads:
         vread = [l.strip() for l in open(p("vread.txt"))] \
             if os.path.exists(p("vread.txt")) else []
