@@ -25,9 +25,9 @@ struct vx_list {
 	uint64_t root;		/* address of the rb_root, 0 if unknown */
 	uint64_t next;		/* list mode: next link to visit */
 	bool tree;		/* walking the tree instead of the list */
-	bool fell_back;		/* the list broke; the tree took over */
 	bool no_fallback;	/* vmap check: keep list and tree apart */
-	unsigned long replay;	/* entries the tree may replay after that */
+	unsigned long replay;	/* after a fall-back: entries the tree may
+				 * replay before it passes the list's last */
 	uint64_t stack[TREE_DEPTH];
 	int sp;
 	uint64_t prev_start;
@@ -98,7 +98,6 @@ static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
 		vx_warn(ctx, "%s: %s at %llx after %lu entries; continuing "
 			"from the rb-tree", name, why,
 			(unsigned long long)addr, lst->count);
-		lst->fell_back = true;
 		lst->replay = lst->count + 1;
 		return;
 	}

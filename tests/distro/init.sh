@@ -15,6 +15,17 @@ exec </dev/console >/dev/console 2>&1
 # real addresses in /proc/vmallocinfo (%pK): kptr_restrict=0 here,
 # no_hash_pointers on the kernel command line
 echo 0 > /proc/sys/kernel/kptr_restrict 2>/dev/null || true
+# qemu_fw_cfg (a module in Debian's kernel) hands the guest's VMCOREINFO to
+# QEMU's -device vmcoreinfo, so that the dump carries it (phys_base,
+# KERNELOFFSET, ...) as dumps of real machines do
+if [ -f /lib/modules/qemu_fw_cfg.ko ]; then
+	insmod /lib/modules/qemu_fw_cfg.ko ||
+		echo "VXFIX-WARNING insmod qemu_fw_cfg.ko failed"
+fi
+echo VXFIX-MODULES-BEGIN
+cat /proc/modules
+echo VXFIX-MODULES-END
+
 # keep kernel messages off the console while the tables are printed
 echo 1 > /proc/sys/kernel/printk 2>/dev/null || true
 

@@ -211,6 +211,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--label", default="")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--allow-startup-failure", action="store_true",
+                    help="full mode: crash never starting (before vmap_ext "
+                    "is loaded) is NOT JUDGED, not a failure")
     args = ap.parse_args()
     full = args.mode == "full"
     if args.flags is None:
@@ -275,7 +278,7 @@ def main():
     p = lambda name: os.path.join(out, name)
     if rc is False:
         tail = "\n    ".join(log.strip().splitlines()[-3:])
-        if full:
+        if full and args.allow_startup_failure:
             print("%s: NOT JUDGED: crash %s never started on this dump in "
                   "%d attempts (crash -s %s):\n    %s\n  (logs in %s)" % (
                       label, args.crash, attempts, args.flags, tail, out))

@@ -147,11 +147,11 @@ int __error(int type, char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(devnull, fmt, ap);
+	vfprintf(getenv("FUZZ_VERBOSE") ? stderr : devnull, fmt, ap);
 	va_end(ap);
-	if ((type & (FATAL | FATAL_RESTART)) && in_cmd)
+	if ((type == FATAL || type == FATAL_RESTART) && in_cmd)
 		longjmp(cmd_env, 1);
-	if (type & (FATAL | FATAL_RESTART))
+	if (type == FATAL || type == FATAL_RESTART)
 		abort();
 	return 0;
 }
@@ -185,6 +185,7 @@ static void run_line(char *line)
 		args[argcnt++] = tok;
 	args[argcnt] = NULL;
 	argerrs = 0;
+	opterr = !!getenv("FUZZ_VERBOSE");	/* getopt's own complaints */
 	pc->curcmd = "vmap";
 	in_cmd = true;
 	if (setjmp(cmd_env) == 0)
@@ -208,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!registered)
 			vmap_ext_init();
 	}
-	fp = devnull;
+	fp = getenv("FUZZ_VERBOSE") ? stdout : devnull;
 	m = data[0] & 63;
 	if (!built[m]) {
 		/* --minimal needs the page tables */

@@ -181,6 +181,44 @@ void fworld_build(struct fworld *w, unsigned char mode)
 void fworld_free(struct fworld *w)
 {
 	img_free(&w->img);
+	free(w->saved);
+	w->saved = NULL;
+}
+
+static void copy_out(struct fworld *w, uint64_t addr, uint64_t end,
+		     unsigned char *buf)
+{
+	for (; addr < end; addr += 8, buf += 8) {
+		uint64_t word = img_r64(&w->img, addr);
+
+		memcpy(buf, &word, 8);
+	}
+}
+
+void fworld_save(struct fworld *w)
+{
+	uint64_t objs = w->obj_end - FW_OBJ_BASE;
+	uint64_t pts = w->own_pt ? w->pt_end - FW_PT_BASE : 0;
+
+	w->saved = malloc(objs + pts);
+	if (!w->saved)
+		abort();
+	copy_out(w, FW_OBJ_BASE, w->obj_end, w->saved);
+	if (pts)
+		copy_out(w, FW_PT_BASE, w->pt_end, w->saved + objs);
+}
+
+void fworld_restore(struct fworld *w)
+{
+	uint64_t objs = w->obj_end - FW_OBJ_BASE;
+
+	/* img_write() maps again what a patch unmapped */
+	img_write(&w->img, FW_OBJ_BASE, w->saved, objs);
+	if (w->own_pt)
+		img_write(&w->img, FW_PT_BASE, w->saved + objs,
+			  w->pt_end - FW_PT_BASE);
+	w->img.warnings[0] = '\0';
+	w->img.nr_warn = 0;
 }
 
 /* ---- patches ---- */
