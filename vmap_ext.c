@@ -103,7 +103,8 @@ static void crash_symbolize(void *priv, uint64_t addr, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!value_to_symstr(addr, sym, 16) || !sym[0])
 		return;
-	snprintf(buf, len, "%s", sym);
+	/* as the kernel's %pS: "func+0x0" at a symbol's first byte */
+	snprintf(buf, len, "%s%s", sym, strchr(sym, '+') ? "" : "+0x0");
 }
 
 static int crash_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)

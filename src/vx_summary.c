@@ -36,6 +36,7 @@ bool vx_caller_matches(struct vx_ctx *ctx, const struct vx_area *area,
 	if (!area->vm_valid || !area->vm_caller)
 		return !strcmp(name, "-");
 	ctx->ops->symbolize(ctx->priv, area->vm_caller, sym, sizeof(sym));
+	/* "func" matches every offset, "func+0x1a" only that one */
 	return !strncmp(sym, name, len) && (sym[len] == '\0' ||
 					    sym[len] == '+');
 }

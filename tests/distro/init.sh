@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the distro-kernel initramfs (busybox-static, run as PID 1).
 # Like tests/e2e/init.sh, without the vx_fixture driver (Debian's kernel has
 # none): prints the kernel release, /proc/vmallocinfo and /proc/meminfo

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True     # no __pycache__ in tests/e2e
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "e2e"))
 from check import parse_vmallocinfo, expected_kinds, parse_list  # noqa: E402
@@ -264,7 +265,7 @@ def main():
     for name, addr, n, _ in reads:
         cmds.append("vmap read -r %s.bin %x %d > %s.txt" % (name, addr, n,
                                                            name))
-        if full:
+        if full and name != "guard":    # rd stops at the guard page
             cmds.append("rd -64 %x %d > %s.rd.txt" % (addr, n // 8, name))
     if full and reads:
         a = reads[0][1] + 64
@@ -277,16 +278,13 @@ def main():
         f.write(log)
     p = lambda name: os.path.join(out, name)
     if rc is False:
-        tail = "\n    ".join(log.strip().splitlines()[-3:])
-        if full and args.allow_startup_failure:
-            print("%s: NOT JUDGED: crash %s never started on this dump in "
-                  "%d attempts (crash -s %s):\n    %s\n  (logs in %s)" % (
-                      label, args.crash, attempts, args.flags, tail, out))
-            return 0
-        print("%s: FAIL: crash %s did not start in %d attempts (crash -s "
-              "%s):\n    %s\n  (logs in %s)" % (label, args.crash, attempts,
-                                               args.flags, tail, out))
-        return 1
+        lines = [l.strip() for l in log.splitlines() if l.strip()]
+        last = lines[-1] if lines else "no output"
+        what = "NOT JUDGED" if full and args.allow_startup_failure else "FAIL"
+        print("%s: %s: crash %s never started on this dump in %d attempts "
+              "(crash -s %s; last words: %s)\n  (logs in %s)" % (
+                  label, what, args.crash, attempts, args.flags, last, out))
+        return 0 if what == "NOT JUDGED" else 1
 
     # the session: no gdb segfault, survived to the last command
     check("segmentation violation" not in log,

@@ -99,7 +99,7 @@ fi
 
 # ---- 1. the kernel and its debug vmlinux -------------------------------------
 fetch() {
-	local tmp t deb
+	local tmp t deb ko st
 	rm -rf "$VX_CACHE"/.tmp-distro-"$KVER"_* 2>/dev/null || true
 	tmp="$VX_CACHE/.tmp-distro-${KVER}_$PKGVER.$$"
 	mkdir -p "$tmp/debs" "$tmp/x"
@@ -128,10 +128,16 @@ fetch() {
 		*.ko.zst) zstd -qdc "$ko" >"$tmp/qemu_fw_cfg.ko" ;;
 		*) die "cannot unpack $ko" ;;
 	esac
+	# the vmlinux is near the start of the 6.7 GB payload: tar stops once
+	# it has it (--occurrence) and dpkg-deb dies of SIGPIPE, which is fine;
+	# tar's status says whether the member came out whole
 	deb=$(ls "$tmp/debs/${DBG}_"*.deb)
-	dpkg-deb --fsys-tarfile "$deb" |
-		tar -x -C "$tmp/x" --wildcards './usr/lib/debug/boot/vmlinux-*' ||
-		die "no /usr/lib/debug/boot/vmlinux-* in $deb"
+	st=0
+	set +o pipefail
+	dpkg-deb --fsys-tarfile "$deb" 2>/dev/null |
+		tar -x -C "$tmp/x" --occurrence=1 "./usr/lib/debug/boot/vmlinux-$KVER" || st=$?
+	set -o pipefail
+	[ $st -eq 0 ] || die "no /usr/lib/debug/boot/vmlinux-$KVER in $deb"
 	mv "$tmp/x/boot/vmlinuz-$KVER" "$tmp/vmlinuz" ||
 		die "no /boot/vmlinuz-$KVER in $IMG"
 	mv "$tmp/x/usr/lib/debug/boot/vmlinux-$KVER" "$tmp/vmlinux"
@@ -299,10 +305,10 @@ make_dump() {
 
 	tr -d '\r' <"$tmp/console.log" >"$tmp/console.clean"
 	mv "$tmp/console.clean" "$tmp/console.log"
-	for s in VMALLOCINFO MEMINFO UNAME CMDLINE; do
+	for s in VMALLOCINFO MEMINFO MODULES UNAME CMDLINE; do
 		awk -v b="VXFIX-$s-BEGIN" -v e="VXFIX-$s-END" \
 			'$0 == b { f = 1; next } $0 == e { f = 0 } f && !/^\[ *[0-9]+\.[0-9]+\]/' \
-			"$tmp/console.log" >"$tmp/$(echo "$s" | tr 'A-Z' 'a-z').txt"
+			"$tmp/console.log" >"$tmp/$(echo "$s" | tr '[:upper:]' '[:lower:]').txt"
 	done
 	mv "$tmp/uname.txt" "$tmp/version"
 	ln -s ../vmlinux "$tmp/vmlinux"
@@ -320,6 +326,10 @@ else
 	rm -rf "$ENTRY"/.tmp-dump-* 2>/dev/null || true
 	rm -rf "$DDIR"
 	make_dump
+	# a dump is 1 GiB: drop those of earlier keys (init.sh, QEMU, busybox)
+	for d in "$ENTRY"/dump-*; do
+		[ "$d" = "$DDIR" ] || rm -rf "$d"
+	done
 fi
 log "dump: $DDIR ($(grep -c '^0x' "$DDIR/vmallocinfo.txt") vmallocinfo rows)"
 
@@ -356,7 +366,7 @@ for host in $HOSTS; do
 		for mode in $MODES; do
 			case $mode in
 			full) judge native "$CRASH" "$so" full --flags=--no_modules \
-				--retries 4 --allow-startup-failure ;;
+				--retries 6 --allow-startup-failure ;;
 			minimal) judge native "$CRASH" "$so" minimal --retries 2 ;;
 			none) ;;	# VX_DISTRO_MODES=none: fetch and dump only
 			*) die "unknown mode $mode" ;;

@@ -140,6 +140,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto deinit;
 	if (wp->own_pt && vx_pt_enable(&ctx) != VX_OK)
 		goto deinit;
+#ifndef FUZZ_ALL_KNOWN
+	/*
+	 * Known bug, crashes/image-skipped-entry-loop: a cycle of entries
+	 * with va_end <= va_start (or va_start 0) is walked until max_areas,
+	 * 2^30 here.  A world of a dozen areas never needs more than 4096;
+	 * the access budget still catches every other unbounded walk.
+	 */
+	if (ctx.max_areas > 4096)
+		ctx.max_areas = 4096;
+#endif
 
 	memset(&wk, 0, sizeof(wk));
 	vx_for_each_area(&ctx, VX_WALK_ALL, walk_cb, &wk);

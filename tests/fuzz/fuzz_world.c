@@ -373,7 +373,11 @@ static int fw_translate(void *priv, uint64_t addr, uint64_t *paddr)
 static void fw_warn(void *priv, const char *msg)
 {
 	struct img *img = priv;
+	static int shown;
 
+	/* FUZZ_VERBOSE=1: show the first warnings (reproducing an input) */
+	if (getenv("FUZZ_VERBOSE") && shown++ < 40)
+		fprintf(stderr, "vmap warning: %s\n", msg);
 	/* memimg keeps the first 4 KiB of warnings; count the rest */
 	if (img->nr_warn < 64)
 		img_ops.warn(priv, msg);

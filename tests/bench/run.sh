@@ -1,0 +1,73 @@
+#!/bin/bash
+# tests/bench/run.sh -- the benchmark of issue 6: vmap against crash's own
+# commands on dumps with tens of thousands of vmap areas.
+#
+# Builds (or reuses, from $VX_CACHE) the workload dumps: fixture kernels
+# booted with vx_fixture.scale=N (tests/e2e/mkfixture.sh with VX_SCALE=N:
+# N one-page vmalloc areas, ceil(N/1000) full vmap_blocks of small
+# vm_map_ram mappings, 3N/500 areas of 16..64 pages and one 64 MiB area with
+# a seeded pattern, spread over 4 CPUs, -m 2G):
+#   6.1  at N = 50000   Debian 12's crash 8.0.2, full mode
+#   6.12 at N = 50000   sid's crash 9.0.2 (chroot), full mode; crash 8.0.2
+#                       cannot open 6.12 in full mode, so also 8.0.2
+#                       with --minimal (vmap only: kmem -v and rd of
+#                       vmalloc addresses do not work there)
+#   6.12 at N = 5000    the same two, for the 10x scaling ratio
+# then times, each in its own crash sessions (tests/bench/bench.py):
+# `vmap list` vs `kmem -v`, `vmap read -r` vs `rd -r` of the 64 MiB area,
+# and the peak RSS of crash while listing, and prints a table with the
+# ratios and the machine, also written to tests/bench/results.txt.
+#
+# Env: VX_BENCH_SCALE (50000), VX_BENCH_SCALE_SMALL (5000), VX_BENCH_REPS (3),
+#      VX_BENCH_OUT (tests/bench/results.txt), VX_CACHE.
+# Never part of `make check`: timings are not assertions.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SCALE=${VX_BENCH_SCALE:-50000}
+SMALL=${VX_BENCH_SCALE_SMALL:-5000}
+REPS=${VX_BENCH_REPS:-3}
+OUT=${VX_BENCH_OUT:-$HERE/results.txt}
+export LC_ALL=C
+
+log() { echo "bench: $*" >&2; }
+
+# the extension for each crash, built against that crash's own defs.h
+make -s -C "$ROOT" vmap_ext.so
+SO=$ROOT/vmap_ext.so
+SID=$("$ROOT/tests/hosts/mkchroot.sh" sid | tail -n 1)
+SID_SO=$ROOT/build/sid/vmap_ext.so
+"$ROOT/tests/hosts/in-chroot.sh" "$SID" make -s -C "$ROOT" \
+	BUILD=build/sid SO="$SID_SO" "$SID_SO"
+SID_CRASH="$ROOT/tests/hosts/crash-in-chroot.sh $SID"
+
+# the workloads (one kernel build per version at most; dumps cached)
+dump() { VX_SCALE=$2 "$ROOT/tests/e2e/mkfixture.sh" "$1" | tail -n 1; }
+log "workload dumps (first time: kernel builds ~3-6 min each, boots ~1-2 min)"
+D61=$(dump 6.1 "$SCALE")
+D612=$(dump 6.12 "$SCALE")
+D612S=$(dump 6.12 "$SMALL")
+for d in "$D61" "$D612" "$D612S"; do
+	[ -f "$d/vmcore" ] && [ -s "$d/bulk.txt" ] || { log "no workload dump in $d"; exit 1; }
+done
+
+ver_native=$(crash --version 2>/dev/null | head -n 1)
+ver_sid=$("$ROOT/tests/hosts/in-chroot.sh" "$SID" crash --version 2>/dev/null | head -n 1)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+machine="machine: nproc=$(nproc), CPU: $cpu, $(awk '{printf "%d MiB RAM", $2/1024}' /proc/meminfo), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+machine="$machine\\ncrash: $ver_native (Debian 12, /usr/bin/crash); $ver_sid (sid chroot)"
+machine="$machine\\nvmap_ext: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'); dumps: $(basename "$D61") $(basename "$D612") $(basename "$D612S")"
+
+k=$((SCALE / 1000))k
+ks=$((SMALL / 1000))k
+/usr/bin/python3 "$HERE/bench.py" --reps "$REPS" --out "$OUT" \
+	--machine "$machine" \
+	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
+	--per-area "6.1-$k/8.0.2/full:6.12-$k/9.0.2/full" \
+	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd" \
+	"6.12-$k/9.0.2/full,$D612,$SID_CRASH,$SID_SO,,list+kmem+read+rd" \
+	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read" \
+	"6.12-$ks/9.0.2/full,$D612S,$SID_CRASH,$SID_SO,,list+kmem" \
+	"6.12-$ks/8.0.2/minimal,$D612S,/usr/bin/crash,$SO,--minimal,list"
+log "results in $OUT"
