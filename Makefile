@@ -6,6 +6,8 @@
 #   make check        set up, run unit and end-to-end tests (Debian 12's
 #                     crash and sid's crash 9.0.2 in a cached chroot)
 #   make check-hosts  the same on every host: 12, trixie and sid
+#   make check-distro Debian's real 6.12 kernel and debug vmlinux (opt-in)
+#   make peers        crash's kmem -v, drgn and vmap side by side
 #   make unit         unit tests only (synthetic images, ASan/UBSan)
 #   make e2e          end-to-end tests only (real kernels, dumps, crash)
 
@@ -68,6 +70,15 @@ check-hosts: setup
 	$(MAKE) unit
 	VX_HOSTS="native trixie sid" ./tests/e2e/run.sh
 
+# opt-in: Debian's own 6.12 kernel and -dbg vmlinux (1.1 GB download, cached)
+check-distro: setup
+	$(MAKE) vmap_ext.so
+	./tests/distro/run.sh
+
+# the peers side by side on every fixture (docs/peers-table.md)
+peers: setup
+	./tests/peers/run.sh
+
 demo: setup
 	$(MAKE) vmap_ext.so
 	./scripts/demo.sh
@@ -76,4 +87,5 @@ clean:
 	rm -rf $(BUILD) vmap_ext.so
 	$(MAKE) -C tests/unit clean
 
-.PHONY: all install setup unit e2e check check-hosts demo clean
+.PHONY: all install setup unit e2e check check-hosts check-distro peers demo \
+	clean
