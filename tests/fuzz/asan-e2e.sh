@@ -38,7 +38,8 @@ cat >"$LOGS/crash" <<EOF
 #!/bin/sh
 echo "\$*" >>"$LOGS/sessions"
 export LD_PRELOAD="$LIBASAN"
-export ASAN_OPTIONS="detect_leaks=0:alloc_dealloc_mismatch=0:log_path=$LOGS/asan:print_cmdline=1"
+export ASAN_OPTIONS="detect_leaks=0:alloc_dealloc_mismatch=0:print_cmdline=1\
+:log_path=$LOGS/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:log_path=$LOGS/ubsan"
 exec /usr/bin/crash "\$@"
 EOF

@@ -30,7 +30,8 @@ static FILE *fuzz_fopen(const char *path, const char *mode);
 #include "fuzz_world.h"
 
 #define BUDGET	4000000UL
-#define FUZZ_VMEMMAP	0xffffea0000000000ULL	/* struct page array, 64 bytes each */
+/* struct page array (vmemmap), 64 bytes a page */
+#define FUZZ_VMEMMAP	0xffffea0000000000ULL
 
 /* ---- crash's globals ---- */
 struct program_context program_context, *pc = &program_context;
