@@ -263,7 +263,7 @@ struct vx_task {
 
 /* The task whose kernel stack starts at STACK (CONFIG_VMAP_STACK). */
 int vx_stack_owner(struct vx_ctx *ctx, uint64_t stack, struct vx_task *ret);
-int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages,
+int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages, int64_t *deltas,
 		       const char **name);
 
 struct vx_dump_opts {

@@ -20,11 +20,13 @@
 static const char *const vx_units[] = {
 	"mm/vmalloc.c", "lib/xarray.c",
 	"kernel/fork.c",	/* signal_struct, for the owners of stacks */
+	"mm/vmstat.c",		/* per_cpu_nodestat, for NR_VMALLOC */
 };
 static const char *const vx_types[] = {
 	"vmap_area", "vm_struct", "vmap_node", "rb_list", "vmap_block",
 	"vmap_block_queue", "xarray", "xa_node", "list_head", "cpumask",
 	"rb_node", "rb_root", "task_struct", "signal_struct",
+	"pglist_data", "per_cpu_nodestat",
 };
 #define NR_TYPES (sizeof(vx_types) / sizeof(vx_types[0]))
 

@@ -123,16 +123,47 @@ static int by_bytes(const void *a, const void *b)
 }
 
 /*
- * The kernel's count of vmalloc'ed pages: nr_vmalloc_pages up to 7.1,
- * the node statistic NR_VMALLOC after it (global part only, as
- * /proc/meminfo's VmallocUsed shows it).
+ * Per-CPU deltas of node statistic IDX not yet folded into vm_node_stat
+ * (UMA kernels: contig_page_data's per_cpu_nodestats).
  */
-int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages,
+static int64_t node_stat_deltas(struct vx_ctx *ctx, long idx)
+{
+	struct vx_field pcp, diff;
+	uint64_t pgdat, stats;
+	unsigned int cpu;
+	int64_t sum = 0;
+
+	if (ctx->ops->symbol(ctx->priv, "contig_page_data", &pgdat) ||
+	    ctx->ops->member(ctx->priv, "pglist_data", "per_cpu_nodestats",
+			     &pcp.off, &pcp.size) ||
+	    ctx->ops->member(ctx->priv, "per_cpu_nodestat",
+			     "vm_node_stat_diff", &diff.off, &diff.size) ||
+	    idx >= diff.size || vx_read_ulong(ctx, pgdat + pcp.off, &stats))
+		return 0;
+	for (cpu = 0; cpu < ctx->nr_cpu_ids; cpu++) {
+		int8_t delta;
+
+		if (vx_cpu_possible(ctx, cpu) &&
+		    vx_read_mem(ctx, stats + ctx->cpu_off[cpu] + diff.off + idx,
+				&delta, 1) == 0)
+			sum += delta;
+	}
+	return sum;
+}
+
+/*
+ * The kernel's count of vmalloc'ed pages: nr_vmalloc_pages up to 7.1,
+ * the node statistic NR_VMALLOC after it.  *pages is what /proc/meminfo's
+ * VmallocUsed shows (the global counter); *deltas what the CPUs hold
+ * back from it (0 where there is no such lag).
+ */
+int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages, int64_t *deltas,
 		       const char **name)
 {
 	uint64_t addr;
 	long idx;
 
+	*deltas = 0;
 	if (ctx->ops->symbol(ctx->priv, "nr_vmalloc_pages", &addr) == 0) {
 		*name = "nr_vmalloc_pages";
 		return vx_read_ulong(ctx, addr, pages);
@@ -142,6 +173,7 @@ int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages,
 	    idx >= 0 && idx < 256 &&
 	    ctx->ops->symbol(ctx->priv, "vm_node_stat", &addr) == 0) {
 		*name = "vm_node_stat[NR_VMALLOC]";
+		*deltas = node_stat_deltas(ctx, idx);
 		return vx_read_ulong(ctx, addr + 8 * idx, pages);
 	}
 	return vx_err(ctx, VX_ERR_UNSUPPORTED, "no vmalloc page counter");
@@ -153,6 +185,7 @@ int vx_print_callers(struct vx_ctx *ctx, FILE *fp,
 	struct callers cs = { .opts = opts };
 	const char *counter_name;
 	uint64_t counter;
+	int64_t deltas;
 	unsigned long i;
 	int ret;
 
@@ -181,13 +214,18 @@ int vx_print_callers(struct vx_ctx *ctx, FILE *fp,
 		cs.total.areas, cs.total.pages, cs.total.bytes);
 	if (opts->kinds || opts->node >= 0 || opts->caller)
 		goto out;
-	if (vx_vmalloc_counter(ctx, &counter, &counter_name)) {
+	if (vx_vmalloc_counter(ctx, &counter, &deltas, &counter_name)) {
 		fprintf(fp, "vmalloc pages: %" PRIu64 " in busy VM_ALLOC "
 			"areas (%s)\n", cs.alloc_pages, ctx->err);
 		goto out;
 	}
 	fprintf(fp, "vmalloc pages: %" PRIu64 " in busy VM_ALLOC areas, "
 		"kernel %s: %" PRIu64, cs.alloc_pages, counter_name, counter);
+	if (deltas) {
+		counter += deltas;
+		fprintf(fp, " %+" PRId64 " per-CPU = %" PRIu64, deltas,
+			counter);
+	}
 	if (counter == cs.alloc_pages)
 		fprintf(fp, " (same)\n");
 	else
@@ -199,7 +237,7 @@ out:
 }
 
 /* one picture column: which kinds of space it holds */
-#define FRAG_COLS	40
+#define FRAG_COLS	32
 
 struct frag {
 	const struct vx_list_opts *opts;
@@ -272,9 +310,20 @@ static int extent_cb(struct vx_ctx *ctx, const struct vx_area *area,
 	return VX_OK;
 }
 
+/* K below 4 MiB, M above: keeps a row within 80 columns */
+static const char *human(char *buf, size_t len, uint64_t bytes)
+{
+	if (bytes >= (4ULL << 20))
+		snprintf(buf, len, "%" PRIu64 "M", bytes >> 20);
+	else
+		snprintf(buf, len, "%" PRIu64 "K", bytes >> 10);
+	return buf;
+}
+
 static void frag_print_row(FILE *fp, struct frag *fr, unsigned int row,
 			   const char *label)
 {
+	char a[24], b[24];
 	static const char glyph[] = ".#l+";
 	unsigned int col;
 
@@ -283,12 +332,14 @@ static void frag_print_row(FILE *fp, struct frag *fr, unsigned int row,
 		fputc(glyph[fr->cell[row][col] & 3], fp);
 	/* free space is global (free_vmap_area_root): gaps only for "all" */
 	if (row == 0)
-		fprintf(fp, "| %lu areas, %lu gaps, max %" PRIu64 "K\n",
-			fr->areas[row], fr->gaps[row], fr->gap_max[row] >> 10);
+		fprintf(fp, "| %lu areas, %lu gaps, max %s\n",
+			fr->areas[row], fr->gaps[row],
+			human(a, sizeof(a), fr->gap_max[row]));
 	else
-		fprintf(fp, "| %lu areas, %" PRIu64 "K busy, %" PRIu64
-			"K lazy\n", fr->areas[row],
-			fr->busy_bytes[row] >> 10, fr->lazy_bytes[row] >> 10);
+		fprintf(fp, "| %lu areas, %s busy, %s lazy\n",
+			fr->areas[row],
+			human(a, sizeof(a), fr->busy_bytes[row]),
+			human(b, sizeof(b), fr->lazy_bytes[row]));
 }
 
 int vx_print_fragmentation(struct vx_ctx *ctx, FILE *fp,
