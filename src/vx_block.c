@@ -86,7 +86,7 @@ static int xa_walk_node(struct vx_ctx *ctx, uint64_t entry, uint64_t base,
 	if (vx_read_mem(ctx, node + l->xn_shift.off, &shift, 1) ||
 	    vx_read_mem(ctx, node + l->xn_slots.off, slots, nr * 8))
 		return VX_ERR_FAULT;
-	if (shift_above >= 0 && shift >= shift_above)
+	if (shift >= 64 || (shift_above >= 0 && shift >= shift_above))
 		return vx_err(ctx, VX_ERR_CORRUPT,
 			      "xa_node %llx: shift %u under shift %d",
 			      (unsigned long long)node, shift, shift_above);
@@ -208,9 +208,12 @@ uint64_t vx_vb_lookup(struct vx_ctx *ctx, const struct vx_area *area)
 		return 0;
 	if (ctx->vb_bits && bs != ctx->vb_bits * ctx->page_size)
 		return 0;
-	/* blocks are allocated with size == alignment == VMAP_BLOCK_SIZE */
+	/*
+	 * blocks are allocated with size == alignment == VMAP_BLOCK_SIZE,
+	 * and VMAP_BBMAP_BITS is between 2 * VMAP_MAX_ALLOC and 1024
+	 */
 	if (!bs || (bs & (bs - 1)) || (area->start & (bs - 1)) ||
-	    bs < 2 * 64 * ctx->page_size)
+	    bs < 2 * 64 * ctx->page_size || bs > 1024 * ctx->page_size)
 		return 0;
 	idx = (area->start - (ctx->vmalloc_start & ~(bs - 1))) / bs;
 	if (!ctx->percpu_xa) {

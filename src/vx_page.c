@@ -19,6 +19,7 @@ struct lookup {
 	size_t nr;
 	FILE *fp;
 	unsigned long hits;
+	uint64_t scanned;	/* pages translated so far */
 };
 
 static bool wanted(const struct lookup *lk, uint64_t pfn)
@@ -55,12 +56,33 @@ static void hit(struct vx_ctx *ctx, struct lookup *lk,
 		vx_kind_name(area->kind), area->va, how, caller);
 }
 
+/*
+ * Bounds, so that a corrupted size cannot make the search endless: one
+ * area is searched up to 1 GiB unless vm->nr_pages vouches for more, one
+ * command up to 8 GiB of vmap space; each cut is reported.
+ */
+#define AREA_SCAN_PAGES		(1UL << 18)
+#define TOTAL_SCAN_PAGES	(1UL << 21)
+
 static void by_page_tables(struct vx_ctx *ctx, struct lookup *lk,
 			   const struct vx_area *area)
 {
-	uint64_t addr, pa;
+	uint64_t addr, pa, end = area->end;
+	uint64_t pages = (end - area->start) / ctx->page_size;
+	uint64_t limit = AREA_SCAN_PAGES;
 
-	for (addr = area->start; addr < area->end; addr += ctx->page_size) {
+	if (area->vm_valid && area->vm_nr_pages > limit)
+		limit = area->vm_nr_pages;
+	if (limit > TOTAL_SCAN_PAGES - lk->scanned)
+		limit = TOTAL_SCAN_PAGES - lk->scanned;
+	if (pages > limit) {
+		vx_warn(ctx, "vmap_area %" PRIx64 ": only its first %" PRIu64
+			" of %" PRIu64 " pages are searched", area->va, limit,
+			pages);
+		end = area->start + limit * ctx->page_size;
+	}
+	lk->scanned += (end - area->start) / ctx->page_size;
+	for (addr = area->start; addr < end; addr += ctx->page_size) {
 		if (vx_translate(ctx, addr, &pa) != 0)
 			continue;
 		if (wanted(lk, pa / ctx->page_size))

@@ -192,7 +192,8 @@ int vx_print_callers(struct vx_ctx *ctx, FILE *fp,
 	ret = vx_for_each_area(ctx, VX_WALK_ALL, callers_cb, &cs);
 	if (ret)
 		goto out;
-	qsort(cs.rows, cs.nr, sizeof(*cs.rows), by_bytes);
+	if (cs.nr)
+		qsort(cs.rows, cs.nr, sizeof(*cs.rows), by_bytes);
 	fprintf(fp, "%8s  %10s  %14s  %-13s CALLER\n", "AREAS", "PAGES",
 		"BYTES", "TYPE");
 	for (i = 0; i < cs.nr; i++) {

@@ -28,6 +28,7 @@ struct vx_list {
 	bool no_fallback;	/* vmap check: keep list and tree apart */
 	unsigned long replay;	/* after a fall-back: entries the tree may
 				 * replay before it passes the list's last */
+	unsigned long skipped;	/* invalid entries in a row */
 	uint64_t stack[TREE_DEPTH];
 	int sp;
 	uint64_t prev_start;
@@ -134,7 +135,8 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 				return 0;
 			}
 			node = lst->stack[--lst->sp];
-			if (vx_read_ulong(ctx, node + l->rb_right.off, &right) ||
+			if (node <= (uint64_t)l->va_rb_node.off ||
+			    vx_read_ulong(ctx, node + l->rb_right.off, &right) ||
 			    tree_push_left(ctx, lst, right)) {
 				vx_warn(ctx, "rb-tree broken at rb_node %llx",
 					(unsigned long long)node);
@@ -148,7 +150,9 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 			lst->done = true;
 			return 0;
 		}
-		if (!link || (link & 7)) {
+		/* a link at or below the member's offset would be area 0,
+		 * which callers take for the end */
+		if (link <= (uint64_t)l->va_list.off || (link & 7)) {
 			list_stop(ctx, lst, "broken link", link);
 			continue;
 		}
@@ -198,14 +202,24 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			list_stop(ctx, lst, "list out of order (cycle?)", va);
 			continue;
 		}
-		if (area->end <= area->start) {
-			vx_warn(ctx, "vmap_area %llx: va_end %llx not above "
-				"va_start %llx; skipped",
-				(unsigned long long)va,
-				(unsigned long long)area->end,
-				(unsigned long long)area->start);
+		if (area->end <= area->start ||
+		    area->end - area->start > ctx->vmalloc_end -
+					      ctx->vmalloc_start) {
+			vx_warn(ctx, "vmap_area %llx: range %llx-%llx is "
+				"empty, inverted or larger than vmalloc "
+				"space; skipped", (unsigned long long)va,
+				(unsigned long long)area->start,
+				(unsigned long long)area->end);
+			/* a cycle of invalid entries never goes backwards */
+			if (++lst->skipped > 64) {
+				list_stop(ctx, lst, "too many invalid entries",
+					  va);
+				lst->done = true;
+				return;
+			}
 			continue;
 		}
+		lst->skipped = 0;
 		lst->prev_start = area->start;
 		lst->replay = 0;
 		/* remove_vm_area() leaves a stale vm in lazy areas */
