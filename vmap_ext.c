@@ -95,16 +95,34 @@ static int crash_translate(void *priv, uint64_t addr, uint64_t *paddr)
 	return 0;
 }
 
+/*
+ * Thousands of areas share a few callers (every thread stack is
+ * kernel_clone+0xa0): remember the last strings, direct-mapped.
+ */
+#define SYM_CACHE 256
+
+static struct {
+	uint64_t addr;
+	char str[96];
+} sym_cache[SYM_CACHE];
+
 static void crash_symbolize(void *priv, uint64_t addr, char *buf, size_t len)
 {
+	unsigned int slot = (addr ^ (addr >> 12)) % SYM_CACHE;
 	char sym[BUFSIZE];
 
 	(void)priv;
+	if (addr && sym_cache[slot].addr == addr) {
+		snprintf(buf, len, "%s", sym_cache[slot].str);
+		return;
+	}
 	buf[0] = '\0';
 	if (!value_to_symstr(addr, sym, 16) || !sym[0])
 		return;
 	/* as the kernel's %pS: "func+0x0" at a symbol's first byte */
 	snprintf(buf, len, "%s%s", sym, strchr(sym, '+') ? "" : "+0x0");
+	sym_cache[slot].addr = addr;
+	snprintf(sym_cache[slot].str, sizeof(sym_cache[slot].str), "%s", buf);
 }
 
 static int crash_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)
@@ -178,6 +196,7 @@ static void open_dwarf(void)
 /* Set the session context up once; a failure is retried next time. */
 static struct vx_ctx *session(void)
 {
+	const char *pgtable;
 	int ret;
 
 	if (vx_ready)
@@ -193,12 +212,18 @@ static struct vx_ctx *session(void)
 		      "kernel not supported" : "cannot start", msg);
 	}
 	/*
-	 * crash --minimal translates no vmalloc address: walk the page
-	 * tables ourselves (VMAP_EXT_PGTABLE=own forces it, for testing).
+	 * Translations use our page-table walk, which reads each PTE table
+	 * once (VMAP_EXT_PGTABLE=crash: crash's kvtop instead).  crash
+	 * --minimal translates no vmalloc address, so there reads go
+	 * through the walk too (VMAP_EXT_PGTABLE=own forces that).
 	 */
+	pgtable = getenv("VMAP_EXT_PGTABLE");
+	if (!(pgtable && !strcmp(pgtable, "crash")) &&
+	    !(pc->flags & MINIMAL_MODE) && vx_pt_init(&vx_session) &&
+	    CRASHDEBUG(1))
+		error(INFO, "own page-table walk: %s\n", vx_session.err);
 	if ((pc->flags & MINIMAL_MODE) ||
-	    (getenv("VMAP_EXT_PGTABLE") &&
-	     !strcmp(getenv("VMAP_EXT_PGTABLE"), "own"))) {
+	    (pgtable && !strcmp(pgtable, "own"))) {
 		ret = vx_pt_enable(&vx_session);
 		if (ret) {
 			char msg[VX_ERRLEN];
@@ -289,9 +314,10 @@ static void show_info(struct vx_ctx *ctx)
 {
 	show_release(ctx);
 	fprintf(fp, "   types from: %s\n", vx_provider);
-	fprintf(fp, "  translation: %s\n", ctx->own_pt ?
-		(ctx->pt_levels == 5 ? "own 5-level page-table walk" :
-		 "own 4-level page-table walk") : "crash (kvtop)");
+	fprintf(fp, "  translation: %s%s\n", !ctx->pt_ready ?
+		"crash (kvtop)" : ctx->pt_levels == 5 ?
+		"own 5-level page-table walk" : "own 4-level page-table walk",
+		ctx->own_pt ? ", also for reads" : "");
 	fprintf(fp, "         era: %s\n", ctx->era == VX_ERA_NODES ?
 		"vmap_nodes (6.9+)" : "vmap_area_list (up to 6.8)");
 	if (ctx->era == VX_ERA_NODES)
@@ -702,6 +728,7 @@ static void __attribute__((constructor)) vmap_ext_init(void)
 
 static void __attribute__((destructor)) vmap_ext_fini(void)
 {
+	memset(sym_cache, 0, sizeof(sym_cache));
 	if (vx_ready)
 		vx_ctx_deinit(&vx_session);
 	vx_ready = false;

@@ -161,11 +161,14 @@ struct vx_ctx {
 	unsigned int nr_cpu_ids;
 	unsigned long *possible;	/* cpu_possible_mask bits */
 	uint64_t *cpu_off;		/* __per_cpu_offset[] */
-	/* own page-table walk (hosts without vmalloc translation) */
-	bool own_pt;
+	/* own page-table walk */
+	bool pt_ready;		/* translations use it (vx_pt_init) */
+	bool own_pt;		/* the host cannot translate vmalloc space */
 	int pt_levels;
 	uint64_t pgd_phys;
-	uint64_t pte_key, pte_table;	/* last PTE table walked to */
+	uint64_t pte_key;	/* vaddr >> 21 of the cached PTE table */
+	bool pte_valid;
+	uint64_t pte[512];	/* that table, read whole */
 	/* limits derived from the dump */
 	unsigned long max_areas;
 	/* diagnostics */
@@ -179,9 +182,12 @@ void vx_ctx_deinit(struct vx_ctx *ctx);
 
 /*
  * Translate kernel virtual addresses ourselves from init_top_pgt instead
- * of asking the host (which may have no vmalloc translation, as crash
- * --minimal).  Needs ops->read_phys.
+ * of asking the host: vx_pt_init for translations only (one read per
+ * 2 MiB of sequential pages), vx_pt_enable also for reads the host
+ * cannot do (crash --minimal has no vmalloc translation).  Both need
+ * ops->read_phys.
  */
+int vx_pt_init(struct vx_ctx *ctx);
 int vx_pt_enable(struct vx_ctx *ctx);
 /* 0 mapped (*paddr set), 1 not mapped, <0 page tables unreadable. */
 int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);

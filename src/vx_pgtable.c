@@ -12,7 +12,7 @@
 #define PTE_PFN_MASK	0x000ffffffffff000ULL
 #define START_KERNEL_MAP 0xffffffff80000000ULL
 
-int vx_pt_enable(struct vx_ctx *ctx)
+int vx_pt_init(struct vx_ctx *ctx)
 {
 	uint64_t pgt, addr, phys_base = 0;
 	uint32_t l5 = 0;
@@ -31,21 +31,41 @@ int vx_pt_enable(struct vx_ctx *ctx)
 		return VX_ERR_FAULT;
 	ctx->pgd_phys = pgt - START_KERNEL_MAP + phys_base;
 	ctx->pt_levels = l5 ? 5 : 4;
-	ctx->own_pt = true;
+	ctx->pte_valid = false;
+	ctx->pt_ready = true;
 	return VX_OK;
+}
+
+int vx_pt_enable(struct vx_ctx *ctx)
+{
+	int ret = ctx->pt_ready ? VX_OK : vx_pt_init(ctx);
+
+	if (ret == VX_OK)
+		ctx->own_pt = true;
+	return ret;
+}
+
+static void leaf(uint64_t entry, uint64_t vaddr, int shift, uint64_t *paddr)
+{
+	uint64_t mask = (1ULL << shift) - 1;
+
+	*paddr = (entry & PTE_PFN_MASK & ~mask) | (vaddr & mask);
 }
 
 int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 {
 	uint64_t table = ctx->pgd_phys, entry;
-	int level = ctx->pt_levels, shift;
+	int level, shift;
 
-	/* sequential reads stay in one PTE table for 2 MiB: start there */
-	if (ctx->pte_table && ctx->pte_key == (vaddr >> 21)) {
-		table = ctx->pte_table;
-		level = 1;
+	/* sequential pages share one PTE table per 2 MiB: keep it whole */
+	if (ctx->pte_valid && ctx->pte_key == (vaddr >> 21)) {
+		entry = ctx->pte[(vaddr >> 12) & 511];
+		if (!(entry & PTE_PRESENT))
+			return 1;
+		leaf(entry, vaddr, 12, paddr);
+		return 0;
 	}
-	for (; level >= 1; level--) {
+	for (level = ctx->pt_levels; level >= 2; level--) {
 		shift = 12 + 9 * (level - 1);
 		if (ctx->ops->read_phys(ctx->priv, table +
 					((vaddr >> shift) & 511) * 8,
@@ -54,26 +74,29 @@ int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 		if (!(entry & PTE_PRESENT))
 			return 1;
 		/* a PSE bit at PUD or PMD level ends the walk early */
-		if (level == 1 || ((level == 2 || level == 3) &&
-				   (entry & PTE_PSE))) {
-			uint64_t mask = (1ULL << shift) - 1;
-
-			*paddr = (entry & PTE_PFN_MASK & ~mask) |
-				 (vaddr & mask);
+		if ((level == 2 || level == 3) && (entry & PTE_PSE)) {
+			leaf(entry, vaddr, shift, paddr);
 			return 0;
 		}
 		table = entry & PTE_PFN_MASK;
-		if (level == 2) {
-			ctx->pte_key = vaddr >> 21;
-			ctx->pte_table = table;
-		}
 	}
-	return 1;
+	if (ctx->ops->read_phys(ctx->priv, table, ctx->pte,
+				sizeof(ctx->pte))) {
+		ctx->pte_valid = false;
+		return -1;
+	}
+	ctx->pte_key = vaddr >> 21;
+	ctx->pte_valid = true;
+	entry = ctx->pte[(vaddr >> 12) & 511];
+	if (!(entry & PTE_PRESENT))
+		return 1;
+	leaf(entry, vaddr, 12, paddr);
+	return 0;
 }
 
 int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 {
-	if (ctx->own_pt)
+	if (ctx->pt_ready)
 		return vx_pt_translate(ctx, vaddr, paddr);
 	return ctx->ops->translate(ctx->priv, vaddr, paddr);
 }

@@ -14,6 +14,7 @@
 #include "vx_internal.h"
 
 #define VX_READ_MAX	(1ULL << 30)
+#define VX_READ_CHUNK	(256 * 1024)	/* one host read for mapped runs */
 
 struct reader {
 	struct vx_ctx *ctx;
@@ -22,7 +23,7 @@ struct reader {
 	/* pending hole, merged while the reason stays the same */
 	uint64_t hole_start, hole_len;
 	const char *hole_reason;
-	unsigned char *page;
+	unsigned char *page;	/* VX_READ_CHUNK bytes */
 	int err;
 };
 
@@ -80,13 +81,33 @@ static int emit_page(struct reader *rd, uint64_t to)
 	return VX_OK;
 }
 
+/*
+ * Mapped pages: try a whole chunk in one host read; only when that fails
+ * go page by page to find which pages are holes.
+ */
 static int emit_pages(struct reader *rd, uint64_t to)
 {
+	uint64_t chunk_end, page = rd->ctx->page_size;
 	int ret;
 
 	while (rd->pos < to) {
-		if ((ret = emit_page(rd, to)))
-			return ret;
+		chunk_end = (rd->pos & ~(page - 1)) + VX_READ_CHUNK;
+		if (chunk_end > to)
+			chunk_end = to;
+		if (chunk_end - rd->pos > page &&
+		    vx_kread(rd->ctx, rd->pos, rd->page,
+			     chunk_end - rd->pos) == 0) {
+			if ((ret = hole_flush(rd)) ||
+			    (ret = rd->sink->data(rd->sink->arg, rd->pos,
+						  rd->page,
+						  chunk_end - rd->pos)))
+				return ret;
+			rd->pos = chunk_end;
+			continue;
+		}
+		while (rd->pos < chunk_end)
+			if ((ret = emit_page(rd, chunk_end)))
+				return ret;
 	}
 	return VX_OK;
 }
@@ -219,7 +240,7 @@ int vx_read(struct vx_ctx *ctx, uint64_t addr, uint64_t len,
 			      (unsigned long long)addr,
 			      (unsigned long long)ctx->vmalloc_start,
 			      (unsigned long long)ctx->vmalloc_end);
-	rd.page = malloc(ctx->page_size);
+	rd.page = malloc(VX_READ_CHUNK);
 	if (!rd.page)
 		return vx_err(ctx, VX_ERR_FAULT, "out of memory");
 	ret = vx_for_each_area(ctx, VX_WALK_ALL, read_cb, &rd);
