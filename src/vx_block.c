@@ -264,16 +264,42 @@ static int block_map_used(struct vx_ctx *ctx, struct vx_block *blk,
 /*
  * Unmapped pages right after a mapped run may be the tail of a live
  * allocation: vb_alloc() rounds to a power of two but vm_map_ram() maps
- * only what was asked.  When more pages are unmapped than vb->dirty says
- * were freed, give the excess back to the runs that can own such a tail
- * (shorter than the mapped run before it), in address order.
+ * only what was asked.  The last allocation of a mapped run of M pages
+ * mapped some n <= M pages of 2^k (2^(k-1) < n < 2^k), so a tail follows
+ * only a run of 3 or more mapped pages and is at most 2^j - 1 pages,
+ * 2^j + 1 <= M.  When more pages are unmapped than vb->dirty says were
+ * freed, hand the excess to such runs one page per run, in address order,
+ * round after round: most tails are one page (n = 3, 7, 15, ...).
  */
+static unsigned long max_tail(unsigned long mapped)
+{
+	unsigned long j = 1;
+
+	if (mapped < 3)
+		return 0;
+	if (mapped > 64)
+		mapped = 64;		/* VMAP_MAX_ALLOC */
+	while (2 * j + 1 <= mapped)
+		j *= 2;
+	return j - 1;
+}
+
+struct slack_run {
+	unsigned long start, cap, given;
+};
+
 static void derived_slack(struct vx_block *blk, unsigned long excess)
 {
-	unsigned long i = 0, mapped = 0, runs = 0;
+	unsigned long i = 0, mapped = 0, runs = 0, r, used_runs = 0;
+	/* a run needs a dirty page after it: at most bits / 2 runs */
+	struct slack_run *run = calloc(blk->bits / 2 + 1, sizeof(*run));
+	int progress = 1;
+
+	if (!run)
+		return;
 
 	while (i < blk->bits && blk->map[i] != VX_VB_FREE) {
-		unsigned long len = 0, take;
+		unsigned long len = 0;
 
 		if (blk->map[i] != VX_VB_DIRTY) {
 			mapped = blk->map[i] == VX_VB_USED ? mapped + 1 : 0;
@@ -282,19 +308,31 @@ static void derived_slack(struct vx_block *blk, unsigned long excess)
 		}
 		while (i + len < blk->bits && blk->map[i + len] == VX_VB_DIRTY)
 			len++;
-		take = mapped > 1 ? mapped - 1 : 0;
-		if (take > len)
-			take = len;
-		if (take)
+		if (runs <= blk->bits / 2 && max_tail(mapped)) {
+			run[runs].start = i;
+			run[runs].cap = max_tail(mapped) < len ?
+					max_tail(mapped) : len;
 			runs++;
-		if (take > excess)
-			take = excess;
-		memset(blk->map + i, VX_VB_USED, take);
-		excess -= take;
+		}
 		i += len;
 		mapped = 0;
 	}
-	blk->ambiguous = runs > 1;
+	while (excess && progress) {
+		progress = 0;
+		for (r = 0; r < runs && excess; r++) {
+			if (run[r].given < run[r].cap) {
+				run[r].given++;
+				excess--;
+				progress = 1;
+			}
+		}
+	}
+	for (r = 0; r < runs; r++) {
+		memset(blk->map + run[r].start, VX_VB_USED, run[r].given);
+		used_runs += run[r].given > 0;
+	}
+	blk->ambiguous = used_runs > 1;
+	free(run);
 }
 
 /*

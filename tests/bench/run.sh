@@ -7,7 +7,7 @@
 # N one-page vmalloc areas, ceil(N/1000) full vmap_blocks of small
 # vm_map_ram mappings, 3N/500 areas of 16..64 pages and one 64 MiB area with
 # a seeded pattern, spread over 4 CPUs, -m 2G):
-#   6.1  at N = 50000   Debian 12's crash 8.0.2, full mode
+#   6.1  at N = 50000   Debian 12's crash 8.0.2, full mode and --minimal
 #   6.12 at N = 50000   sid's crash 9.0.2 (chroot), full mode; crash 8.0.2
 #                       cannot open 6.12 in full mode, so also 8.0.2
 #                       with --minimal (vmap only: kmem -v and rd of
@@ -52,10 +52,11 @@ for d in "$D61" "$D612" "$D612S"; do
 	[ -f "$d/vmcore" ] && [ -s "$d/bulk.txt" ] || { log "no workload dump in $d"; exit 1; }
 done
 
-ver_native=$(crash --version 2>/dev/null | head -n 1)
-ver_sid=$("$ROOT/tests/hosts/in-chroot.sh" "$SID" crash --version 2>/dev/null | head -n 1)
+ver_native=$(crash --version 2>/dev/null | grep -m1 '^crash ' || echo 'crash ?')
+ver_sid=$("$ROOT/tests/hosts/in-chroot.sh" "$SID" crash --version 2>/dev/null | grep -m1 '^crash ' || echo 'crash ?')
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-machine="machine: nproc=$(nproc), CPU: $cpu, $(awk '{printf "%d MiB RAM", $2/1024}' /proc/meminfo), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+mem=$(awk '/^MemTotal:/ {printf "%d MiB RAM", $2 / 1024}' /proc/meminfo)
+machine="machine: nproc=$(nproc), CPU: $cpu, $mem, $(uname -sr), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 machine="$machine\\ncrash: $ver_native (Debian 12, /usr/bin/crash); $ver_sid (sid chroot)"
 machine="$machine\\nvmap_ext: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'); dumps: $(basename "$D61") $(basename "$D612") $(basename "$D612S")"
 
@@ -64,8 +65,9 @@ ks=$((SMALL / 1000))k
 /usr/bin/python3 "$HERE/bench.py" --reps "$REPS" --out "$OUT" \
 	--machine "$machine" \
 	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
-	--per-area "6.1-$k/8.0.2/full:6.12-$k/9.0.2/full" \
+	--per-area "6.1-$k/8.0.2/full:6.12-$k/9.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
 	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd" \
+	"6.1-$k/8.0.2/minimal,$D61,/usr/bin/crash,$SO,--minimal,list+read" \
 	"6.12-$k/9.0.2/full,$D612,$SID_CRASH,$SID_SO,,list+kmem+read+rd" \
 	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read" \
 	"6.12-$ks/9.0.2/full,$D612S,$SID_CRASH,$SID_SO,,list+kmem" \
