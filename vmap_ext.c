@@ -7,6 +7,7 @@
  * maps the core's errors to crash's.  Everything about kernel data
  * structures lives in src/.
  */
+#define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -149,14 +150,48 @@ static int crash_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
 		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
 }
 
+/*
+ * crash's fp is unbuffered: a row printed in pieces costs a write(2)
+ * each.  Commands print through a 64 KiB buffer in front of fp instead,
+ * flushed when full and when the command ends, so output still streams.
+ */
+static FILE *vx_out;
+
+static ssize_t out_write(void *cookie, const char *buf, size_t len)
+{
+	(void)cookie;
+	return fwrite(buf, 1, len, fp);
+}
+
+static FILE *out_open(void)
+{
+	cookie_io_functions_t io = { .write = out_write };
+
+	vx_out = fopencookie(NULL, "w", io);
+	if (!vx_out)
+		return vx_out = fp;
+	setvbuf(vx_out, NULL, _IOFBF, 64 * 1024);
+	return vx_out;
+}
+
+static void out_close(void)
+{
+	if (vx_out && vx_out != fp)
+		fclose(vx_out);
+	vx_out = NULL;
+}
+
 /* vmap check prints its findings as report lines, others as INFO */
 static bool vx_report;
 
 static void crash_warn(void *priv, const char *msg)
 {
 	(void)priv;
-	if (vx_report)
-		fprintf(fp, "  %s\n", msg);
+	/* in line with the rows they concern */
+	if (vx_report && vx_out)
+		fprintf(vx_out, "  %s\n", msg);
+	else if (vx_out)
+		fprintf(vx_out, "%s: %s\n", pc->curcmd, msg);
 	else
 		error(INFO, "%s\n", msg);
 }
@@ -199,8 +234,10 @@ static struct vx_ctx *session(void)
 	const char *pgtable;
 	int ret;
 
-	if (vx_ready)
+	if (vx_ready) {
+		vx_cache_flush(&vx_session);
 		return &vx_session;
+	}
 	open_dwarf();
 	ret = vx_ctx_init(&vx_session, &crash_ops, NULL);
 	if (ret) {
@@ -370,6 +407,7 @@ static void vmap_cmd_list(int argc, char **argv)
 {
 	struct vx_list_opts opts = { .node = -1, .regions = true };
 	bool summary = false, info = false, callers = false, frag = false;
+	FILE *out;
 	struct vx_ctx *ctx;
 	uint64_t node;
 	int c, ret;
@@ -421,14 +459,16 @@ static void vmap_cmd_list(int argc, char **argv)
 	}
 	if (summary + callers + frag > 1)
 		error(FATAL, "-s, -c and -F exclude each other\n");
+	out = out_open();
 	if (summary)
-		ret = vx_print_summary(ctx, fp, &opts);
+		ret = vx_print_summary(ctx, out, &opts);
 	else if (callers)
-		ret = vx_print_callers(ctx, fp, &opts);
+		ret = vx_print_callers(ctx, out, &opts);
 	else if (frag)
-		ret = vx_print_fragmentation(ctx, fp, &opts);
+		ret = vx_print_fragmentation(ctx, out, &opts);
 	else
-		ret = vx_print_list(ctx, fp, &opts);
+		ret = vx_print_list(ctx, out, &opts);
+	out_close();
 	if (ret)
 		fail(ctx, ret);
 	if (opts.have_addr)
@@ -479,7 +519,8 @@ static void vmap_cmd_read(int argc, char **argv)
 	ctx = session();
 	if (file && !(opts.raw = fopen(file, "w")))
 		error(FATAL, "cannot open %s: %s\n", file, strerror(errno));
-	ret = vx_print_read(ctx, fp, addr, len, &opts);
+	ret = vx_print_read(ctx, out_open(), addr, len, &opts);
+	out_close();
 	if (opts.raw && fclose(opts.raw) && !ret)
 		error(FATAL, "write to %s failed\n", file);
 	if (ret)
@@ -512,7 +553,8 @@ static void vmap_cmd_page(int argc, char **argv)
 		addrs[i - 1] = phys;
 	}
 	ctx = session();
-	ret = vx_page_lookup(ctx, fp, addrs, argc - 1);
+	ret = vx_page_lookup(ctx, out_open(), addrs, argc - 1);
+	out_close();
 	if (ret)
 		fail(ctx, ret);
 }
@@ -528,7 +570,8 @@ static void vmap_cmd_check(int argc, char **argv)
 		usage("check");
 	ctx = session();
 	vx_report = true;
-	ret = vx_check(ctx, fp, &problems);
+	ret = vx_check(ctx, out_open(), &problems);
+	out_close();
 	vx_report = false;
 	if (ret)
 		fail(ctx, ret);

@@ -169,6 +169,8 @@ struct vx_ctx {
 	uint64_t pte_key;	/* vaddr >> 21 of the cached PTE table */
 	bool pte_valid;
 	uint64_t pte[512];	/* that table, read whole */
+	/* small reads are served from whole pages (vx_cache_flush) */
+	struct vx_page_cache *cache;
 	/* limits derived from the dump */
 	unsigned long max_areas;
 	/* diagnostics */
@@ -191,6 +193,9 @@ int vx_pt_init(struct vx_ctx *ctx);
 int vx_pt_enable(struct vx_ctx *ctx);
 /* 0 mapped (*paddr set), 1 not mapped, <0 page tables unreadable. */
 int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
+
+/* Forget cached pages: call at the start of every command. */
+void vx_cache_flush(struct vx_ctx *ctx);
 
 /* Walk flags */
 #define VX_WALK_BUSY	0x1

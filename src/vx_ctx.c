@@ -339,6 +339,8 @@ int vx_ctx_init(struct vx_ctx *ctx, const struct vx_ops *ops, void *priv)
 
 void vx_ctx_deinit(struct vx_ctx *ctx)
 {
+	free(ctx->cache);
+	ctx->cache = NULL;
 	free(ctx->possible);
 	free(ctx->cpu_off);
 	ctx->possible = NULL;

@@ -5,6 +5,9 @@
  * 1 GiB and 2 MiB leaves, physical reads through ops->read_phys.  The 6.1
  * vb-region derivation uses the same walk through vx_translate().
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "vx_internal.h"
 
 #define PTE_PRESENT	0x001ULL
@@ -102,10 +105,63 @@ int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 }
 
 /*
+ * Kernel objects are small and packed into slab pages (56 vmap_areas to
+ * a page): a small direct-mapped cache of whole pages turns thousands of
+ * host reads into one per page.  Flushed per command.
+ */
+#define CACHE_PAGES	256
+#define CACHE_MAX_READ	512
+
+struct vx_page_cache {
+	uint64_t page[CACHE_PAGES];	/* 0: empty */
+	unsigned char data[CACHE_PAGES][4096];
+};
+
+void vx_cache_flush(struct vx_ctx *ctx)
+{
+	if (ctx->cache)
+		memset(ctx->cache->page, 0, sizeof(ctx->cache->page));
+}
+
+static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
+			  size_t len);
+
+static int kread_cached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
+			size_t len)
+{
+	uint64_t page = vaddr & ~4095ULL;
+	unsigned int slot = (page >> 12) % CACHE_PAGES;
+	struct vx_page_cache *c = ctx->cache;
+
+	if (c->page[slot] != page) {
+		if (kread_uncached(ctx, page, c->data[slot], 4096)) {
+			c->page[slot] = 0;
+			return kread_uncached(ctx, vaddr, buf, len);
+		}
+		c->page[slot] = page;
+	}
+	memcpy(buf, c->data[slot] + (vaddr - page), len);
+	return 0;
+}
+
+int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len)
+{
+	if (len <= CACHE_MAX_READ && ctx->page_size == 4096 &&
+	    (vaddr >> 12) == ((vaddr + len - 1) >> 12)) {
+		if (!ctx->cache)
+			ctx->cache = calloc(1, sizeof(*ctx->cache));
+		if (ctx->cache)
+			return kread_cached(ctx, vaddr, buf, len);
+	}
+	return kread_uncached(ctx, vaddr, buf, len);
+}
+
+/*
  * Read kernel virtual memory.  The host reads what it can translate; in
  * own-page-table mode what it cannot is walked here, page by page.
  */
-int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len)
+static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
+			  size_t len)
 {
 	unsigned char *dst = buf;
 

@@ -684,6 +684,7 @@ static void test_corrupt_values(void)
 
 		vx_find_area(&w.ctx, D_START, &area);
 		img_w64(&w.img, area.vb + 8, w.va[0]);
+		vx_cache_flush(&w.ctx);		/* a new command */
 		vx_find_area(&w.ctx, D_START, &area);
 		CHECK(area.kind == VX_K_VMAP_BLOCK && !area.vb,
 		      "mismatched vb accepted");
@@ -700,6 +701,7 @@ static unsigned long run_check(struct world *w, char **out)
 	FILE *mem = open_memstream(out, &len);
 
 	w->img.warnings[0] = '\0';
+	vx_cache_flush(&w->ctx);		/* a new command */
 	CHECK(vx_check(&w->ctx, mem, &problems) == VX_OK, "check failed");
 	fclose(mem);
 	return problems;
