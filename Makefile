@@ -75,6 +75,11 @@ check-distro: setup
 	$(MAKE) vmap_ext.so
 	./tests/distro/run.sh
 
+# issue 6 benchmark (never part of check): tests/bench/results.txt
+bench: setup
+	$(MAKE) vmap_ext.so
+	./tests/bench/run.sh
+
 # the peers side by side on every fixture (docs/peers-table.md)
 peers: setup
 	./tests/peers/run.sh
@@ -87,5 +92,5 @@ clean:
 	rm -rf $(BUILD) vmap_ext.so
 	$(MAKE) -C tests/unit clean
 
-.PHONY: all install setup unit e2e check check-hosts check-distro peers demo \
+.PHONY: all install setup unit e2e check check-hosts check-distro peers bench demo \
 	clean
