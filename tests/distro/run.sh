@@ -205,44 +205,6 @@ make_initramfs() { # $1 = output .cpio.gz
 	rm -rf "$root"
 }
 
-# QMP client (as tests/e2e/mkfixture.sh): qmp_capabilities, stop,
-# dump-guest-memory (synchronous, paging=false), quit
-QMP_PY='
-import json, socket, sys, time
-path, vmcore, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(timeout)
-s.connect(path)
-f = s.makefile("rwb")
-def recv():
-    while True:
-        line = f.readline()
-        if not line:
-            raise SystemExit("QMP: connection closed")
-        msg = json.loads(line)
-        if "event" in msg:
-            continue
-        return msg
-def cmd(name, args=None):
-    m = {"execute": name}
-    if args is not None:
-        m["arguments"] = args
-    f.write((json.dumps(m) + "\n").encode()); f.flush()
-    r = recv()
-    if "error" in r:
-        raise SystemExit("QMP %s failed: %s" % (name, r["error"]))
-    return r
-recv()  # greeting
-cmd("qmp_capabilities")
-cmd("stop")
-t0 = time.time()
-cmd("dump-guest-memory", {"paging": False, "protocol": "file:" + vmcore})
-sys.stderr.write("QMP: dump-guest-memory done in %.1f s\n" % (time.time() - t0))
-try:
-    cmd("quit")
-except (SystemExit, OSError):
-    pass
-'
 
 console_tail() { # $1 = console log
 	log "console tail:"
@@ -286,7 +248,8 @@ make_dump() {
 	timing "boot (to VXFIX-READY)" $((SECONDS - t))
 	log "guest ready after $((SECONDS - t)) s; dumping guest memory"
 	t=$SECONDS
-	if ! timeout 900 "$PY" -c "$QMP_PY" "$sock" "$tmp/vmcore" 600 >&2; then
+	if ! timeout 900 "$PY" "$(dirname "$HERE")/e2e/qmp_dump.py" "$sock" \
+		"$tmp/vmcore" 600 >&2; then
 		kill "$qpid" 2>/dev/null || true
 		console_tail "$tmp/console.log"
 		die "QMP dump failed"

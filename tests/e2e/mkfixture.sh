@@ -237,6 +237,7 @@ KEY2=$({
 	[ "$SCALE" -gt 0 ] && echo "scale=$SCALE"
 	echo "--- init.sh"; cat "$HERE/init.sh"
 	echo "--- boot"; section BOOT
+	echo "--- qmp"; cat "$HERE/qmp_dump.py"
 } | short_sha)
 if [ "$SCALE" -gt 0 ]; then
 	DDIR="$VX_CACHE/dump-$VERSION-s$SCALE-$KEY2"
@@ -276,43 +277,6 @@ make_initramfs() { # $1 = output .cpio.gz
 	rm -rf "$root"
 }
 
-# QMP client: qmp_capabilities, stop, dump-guest-memory (synchronous), quit
-QMP_PY='
-import json, socket, sys, time
-path, vmcore, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(timeout)
-s.connect(path)
-f = s.makefile("rwb")
-def recv():
-    while True:
-        line = f.readline()
-        if not line:
-            raise SystemExit("QMP: connection closed")
-        msg = json.loads(line)
-        if "event" in msg:
-            continue
-        return msg
-def cmd(name, args=None):
-    m = {"execute": name}
-    if args is not None:
-        m["arguments"] = args
-    f.write((json.dumps(m) + "\n").encode()); f.flush()
-    r = recv()
-    if "error" in r:
-        raise SystemExit("QMP %s failed: %s" % (name, r["error"]))
-    return r
-recv()  # greeting
-cmd("qmp_capabilities")
-cmd("stop")
-t0 = time.time()
-cmd("dump-guest-memory", {"paging": False, "protocol": "file:" + vmcore})
-sys.stderr.write("QMP: dump-guest-memory done in %.1f s\n" % (time.time() - t0))
-try:
-    cmd("quit")
-except (SystemExit, OSError):
-    pass
-'
 
 make_dump() {
 	local tmp sock qdir qpid t
@@ -350,7 +314,7 @@ make_dump() {
 	done
 	log "guest ready after $((SECONDS - t)) s; dumping guest memory"
 	echo "$((SECONDS - t))" >"$tmp/boot-seconds"
-	if ! timeout 900 "$PY" -c "$QMP_PY" "$sock" "$tmp/vmcore" 600 >&2; then
+	if ! timeout 900 "$PY" "$HERE/qmp_dump.py" "$sock" "$tmp/vmcore" 600 >&2; then
 		kill "$qpid" 2>/dev/null || true
 		die "QMP dump failed"
 	fi
