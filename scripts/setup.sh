@@ -4,7 +4,8 @@
 # (qemu, kernel sources, busybox) in tests/e2e/mkfixture.sh.
 set -euo pipefail
 
-pkgs=(crash gdb gcc make libc6-dev libdw-dev libelf-dev python3)
+pkgs=(crash gdb gcc make libc6-dev libdw-dev libelf-dev python3 clang
+	libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

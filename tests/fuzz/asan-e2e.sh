@@ -33,15 +33,22 @@ LIBASAN=$(gcc -print-file-name=libasan.so)
 [ -e "$LIBASAN" ] || { echo "asan-e2e: no $LIBASAN" >&2; exit 1; }
 LOGS=$(mktemp -d /tmp/vx-asan-e2e.XXXXXX)
 # crash leaks by design (detect_leaks=0); its embedded gdb frees memory
-# of its own operator new with free() (alloc_dealloc_mismatch=0)
+# of its own operator new with free() (alloc_dealloc_mismatch=0); crash
+# 8.0.2's x86_64_init() reads 4096 bytes into a 1-byte buffer on 6.4+
+# dumps (the start-up heap corruption tests/e2e/run.sh retries): ASan
+# reports it and, with halt_on_error=0, lets crash go on as it does
+# without ASan, so full mode is judged there too.  Every report is in a
+# file and judged below.
+# UBSan's reports (and anything else on stderr) are also copied to a file
+# per session: with libasan preloaded they do not follow log_path
 cat >"$LOGS/crash" <<EOF
-#!/bin/sh
+#!/bin/bash
 echo "\$*" >>"$LOGS/sessions"
 export LD_PRELOAD="$LIBASAN"
-export ASAN_OPTIONS="detect_leaks=0:alloc_dealloc_mismatch=0:print_cmdline=1\
-:log_path=$LOGS/asan"
-export UBSAN_OPTIONS="print_stacktrace=1:log_path=$LOGS/ubsan"
-exec /usr/bin/crash "\$@"
+export ASAN_OPTIONS="detect_leaks=0:alloc_dealloc_mismatch=0:halt_on_error=0\
+:print_cmdline=1:log_path=$LOGS/asan"
+export UBSAN_OPTIONS="print_stacktrace=1"
+exec /usr/bin/crash "\$@" 2> >(tee -a "$LOGS/stderr.\$\$" >&2)
 EOF
 chmod +x "$LOGS/crash"
 
@@ -56,24 +63,31 @@ if [ "${VX_ASAN_CORRUPT:-1}" != 0 ]; then
 		{ echo "asan-e2e: corruption suite failed"; rc=1; }
 fi
 
+OURS='^ *#[0-9]+ .*(vmap_ext\.(so|c)|src/vx_[a-z_]+\.c)'
+OURS+='|(^|/)(src/vx_[a-z_]+|vmap_ext)\.c:[0-9]+:[0-9]+: runtime error'
 sessions=$(wc -l <"$LOGS/sessions" 2>/dev/null || echo 0)
 ours=0
 theirs=0
-for f in "$LOGS"/asan.* "$LOGS"/ubsan.*; do
+for f in "$LOGS"/asan.* "$LOGS"/stderr.*; do
 	[ -e "$f" ] || continue
-	# a report with a frame in vmap_ext (the .so, its sources) is ours
-	if grep -qE 'vmap_ext\.so|vmap_ext\.c|/src/vx_[a-z_]+\.c' "$f"; then
+	case $f in
+	*/stderr.*)
+		grep -qE 'runtime error|Sanitizer' "$f" || continue ;;
+	esac
+	# a report with a stack frame in vmap_ext (the .so, its sources), or
+	# UBSan's at a line of them, is ours
+	if grep -qE "$OURS" "$f"; then
 		ours=$((ours + 1))
 		echo "asan-e2e: REPORT FROM vmap_ext: $f"
-		sed -n '1,40p' "$f"
+		grep -m1 -B2 -A12 -E 'ERROR: AddressSanitizer|runtime error' "$f"
 	else
 		theirs=$((theirs + 1))
 		echo "asan-e2e: report in crash's own code (not vmap_ext): $f:"
-		grep -m1 -E 'ERROR|runtime error' "$f"
+		grep -m1 -E 'ERROR|runtime error' "$f" | cut -c1-160
 	fi
 done
 echo "asan-e2e: $sessions crash sessions under ASan+UBSan, $ours report(s)" \
 	"from vmap_ext, $theirs from crash itself"
 [ "$ours" = 0 ] || rc=1
-[ $rc = 0 ] && [ "$ours" = 0 ] && [ "$theirs" = 0 ] && rm -rf "$LOGS"
+[ $rc = 0 ] && [ $((ours + theirs)) = 0 ] && rm -rf "$LOGS"
 exit $rc

@@ -14,6 +14,7 @@
  * the adapter walk the page tables itself), then up to 8 command lines,
  * each split at blanks into the arguments after "vmap".
  */
+#define _GNU_SOURCE	/* vmap_ext.c uses fopencookie */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
