@@ -212,10 +212,10 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 				(unsigned long long)area->end);
 			/* a cycle of invalid entries never goes backwards */
 			if (++lst->skipped > 64) {
+				/* falls back to the tree, or ends a tree */
+				lst->skipped = 0;
 				list_stop(ctx, lst, "too many invalid entries",
 					  va);
-				lst->done = true;
-				return;
 			}
 			continue;
 		}
