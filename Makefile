@@ -81,6 +81,17 @@ bench: setup
 	$(MAKE) vmap_ext.so
 	./tests/bench/run.sh
 
+# robustness (issue 5): damaged real dumps; the extension under ASan in
+# crash; a long fuzzing run
+corrupt: vmap_ext.so
+	./tests/corrupt/run.sh
+
+asan-e2e: setup
+	./tests/fuzz/asan-e2e.sh
+
+fuzz-long:
+	$(MAKE) -C tests/fuzz long
+
 # the peers side by side on every fixture (docs/peers-table.md)
 peers: setup
 	./tests/peers/run.sh
@@ -92,6 +103,8 @@ demo: setup
 clean:
 	rm -rf $(BUILD) vmap_ext.so
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all install setup unit e2e check check-hosts check-distro peers bench demo \
+.PHONY: all install setup unit e2e check check-hosts check-distro peers bench corrupt asan-e2e \
+	fuzz-long demo \
 	clean

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Corruption suite on the real fixture dumps: damage one kernel structure
 # of a copy of each dump at a time, run vmap inside crash, judge (corrupt.py).
-#   VX_E2E_KERNELS  kernels (default "6.1 6.12"; fixtures via mkfixture.sh)
+#   VX_E2E_KERNELS  kernels (default "6.1 6.12"; "7.2" works too, --minimal;
+#                   fixtures via tests/e2e/mkfixture.sh)
 #   VX_SO           the extension to test (default ./vmap_ext.so)
 #   VX_SWEEP        random single-field damages per kernel and mode (20)
 #   VX_CORRUPT_TIMEOUT  seconds per crash session (120)
