@@ -5,14 +5,12 @@
  * over (broken links, cycles, vm_struct mismatches) the same way.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vx_internal.h"
 
 struct audit {
-	FILE *fp;
 	struct vx_area prev;
 	bool have_prev;
 	unsigned long areas, busy, lazy, blocks;
@@ -20,20 +18,6 @@ struct audit {
 	uint64_t *block_va;
 	unsigned long nr_block_va, cap_block_va;
 };
-
-static void problem(struct vx_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void problem(struct vx_ctx *ctx, const char *fmt, ...)
-{
-	char msg[VX_ERRLEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	vx_warn(ctx, "%s", msg);
-}
 
 enum vb_finding { VB_OK, VB_MAPPED_UNUSED, VB_USED_ABOVE_HW };
 
@@ -44,12 +28,12 @@ static void vb_finding_report(struct vx_ctx *ctx, const struct vx_block *blk,
 	uint64_t addr = blk->start + first * ctx->page_size;
 
 	if (what == VB_MAPPED_UNUSED)
-		problem(ctx, "vmap_block %" PRIx64 ": pages %lu-%lu (%" PRIx64
+		vx_warn(ctx, "vmap_block %" PRIx64 ": pages %lu-%lu (%" PRIx64
 			") mapped but %s", blk->vb, first, last, addr,
 			blk->derived ? "above the high-water mark" :
 			"not in used_map");
 	else if (what == VB_USED_ABOVE_HW)
-		problem(ctx, "vmap_block %" PRIx64 ": used_map bits %lu-%lu "
+		vx_warn(ctx, "vmap_block %" PRIx64 ": used_map bits %lu-%lu "
 			"above the high-water mark %lu (free %lu)", blk->vb,
 			first, last, blk->bits - blk->free, blk->free);
 }
@@ -62,7 +46,7 @@ static void check_block(struct vx_ctx *ctx, const struct vx_area *area)
 	uint64_t pa;
 
 	if (vx_block_get(ctx, area, &blk)) {
-		problem(ctx, "vmap_area %" PRIx64 ": %s", area->va, ctx->err);
+		vx_warn(ctx, "vmap_area %" PRIx64 ": %s", area->va, ctx->err);
 		return;
 	}
 	hw = blk.bits - blk.free;
@@ -82,7 +66,7 @@ static void check_block(struct vx_ctx *ctx, const struct vx_area *area)
 			/* an allocation always maps its first page */
 			if (!blk.derived && used && i < hw && !mapped &&
 			    (i == 0 || blk.map[i - 1] != VX_VB_USED))
-				problem(ctx, "vmap_block %" PRIx64 ": used_map "
+				vx_warn(ctx, "vmap_block %" PRIx64 ": used_map "
 					"run at page %lu (%" PRIx64 ") not "
 					"mapped", blk.vb, i,
 					blk.start + i * ctx->page_size);
@@ -94,7 +78,7 @@ static void check_block(struct vx_ctx *ctx, const struct vx_area *area)
 		run_first = i;
 	}
 	if (!blk.derived && clear != blk.dirty)
-		problem(ctx, "vmap_block %" PRIx64 ": dirty %lu but used_map "
+		vx_warn(ctx, "vmap_block %" PRIx64 ": dirty %lu but used_map "
 			"leaves %lu pages below the high-water mark clear",
 			blk.vb, blk.dirty, clear);
 	vx_block_release(&blk);
@@ -125,10 +109,10 @@ static int audit_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 	else
 		au->lazy++;
 	if (au->have_prev && area->va == prev->va)
-		problem(ctx, "vmap_area %" PRIx64 " is on both a busy and a "
+		vx_warn(ctx, "vmap_area %" PRIx64 " is on both a busy and a "
 			"lazy list", area->va);
 	else if (au->have_prev && area->start < prev->end)
-		problem(ctx, "vmap_area %" PRIx64 " (%" PRIx64 "-%" PRIx64
+		vx_warn(ctx, "vmap_area %" PRIx64 " (%" PRIx64 "-%" PRIx64
 			") overlaps vmap_area %" PRIx64 " (%" PRIx64 "-%"
 			PRIx64 ")", area->va, area->start, area->end,
 			prev->va, prev->start, prev->end);
@@ -136,7 +120,7 @@ static int audit_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 	if (ctx->era == VX_ERA_NODES && area->state == VX_BUSY &&
 	    (unsigned int)area->node !=
 	    (area->start / ctx->zone_size) % ctx->nr_nodes)
-		problem(ctx, "vmap_area %" PRIx64 " (%" PRIx64 ") in node %d, "
+		vx_warn(ctx, "vmap_area %" PRIx64 " (%" PRIx64 ") in node %d, "
 			"its address belongs to node %" PRIu64, area->va,
 			area->start, area->node,
 			(area->start / ctx->zone_size) % ctx->nr_nodes);
@@ -166,7 +150,7 @@ static int xa_audit_cb(struct vx_ctx *ctx, uint64_t vb, uint64_t index,
 	if (vx_read_ulong(ctx, vb + ctx->l.vb_va.off, &va) ||
 	    vx_read_ulong(ctx, va + ctx->l.va_start.off, &start) ||
 	    vx_read_ulong(ctx, va + ctx->l.va_end.off, &end)) {
-		problem(ctx, "vmap_blocks entry %" PRIx64 ": unreadable "
+		vx_warn(ctx, "vmap_blocks entry %" PRIx64 ": unreadable "
 			"vmap_block or its va", vb);
 		return VX_OK;
 	}
@@ -174,19 +158,19 @@ static int xa_audit_cb(struct vx_ctx *ctx, uint64_t vb, uint64_t index,
 		if (xa->au->block_va[i] == va)
 			break;
 	if (i == xa->au->nr_block_va)
-		problem(ctx, "vmap_block %" PRIx64 ": va %" PRIx64 " is not a "
+		vx_warn(ctx, "vmap_block %" PRIx64 ": va %" PRIx64 " is not a "
 			"busy vmap_block area", vb, va);
 	bs = end - start;
 	if (!bs || (bs & (bs - 1)))
 		return VX_OK;
 	want = (start - (ctx->vmalloc_start & ~(bs - 1))) / bs;
 	if (index != want)
-		problem(ctx, "vmap_block %" PRIx64 " at xarray index %" PRIu64
+		vx_warn(ctx, "vmap_block %" PRIx64 " at xarray index %" PRIu64
 			", its address %" PRIx64 " gives %" PRIu64, vb, index,
 			start, want);
 	if (xa->cpu != -1u && xa->cpu != vx_vb_bucket(ctx, start, bs, true) &&
 	    xa->cpu != vx_vb_bucket(ctx, start, bs, false))
-		problem(ctx, "vmap_block %" PRIx64 " in CPU %u's vmap_blocks, "
+		vx_warn(ctx, "vmap_block %" PRIx64 " in CPU %u's vmap_blocks, "
 			"its address hashes to CPU %u", vb, xa->cpu,
 			vx_vb_bucket(ctx, start, bs, true));
 	return VX_OK;
@@ -207,14 +191,14 @@ static void audit_xarrays(struct vx_ctx *ctx, struct audit *au)
 			continue;
 		xa.cpu = cpu;
 		if (vx_xa_for_each(ctx, vx_vbq_xa(ctx, cpu), xa_audit_cb, &xa))
-			problem(ctx, "CPU %u's vmap_blocks: %s", cpu,
+			vx_warn(ctx, "CPU %u's vmap_blocks: %s", cpu,
 				ctx->err);
 	}
 }
 
 int vx_check(struct vx_ctx *ctx, FILE *fp, unsigned long *problems)
 {
-	struct audit au = { .fp = fp };
+	struct audit au = { 0 };
 	unsigned long before = ctx->nr_warnings, trees = 0, tree_problems = 0;
 	int ret;
 
