@@ -1,6 +1,8 @@
 #!/bin/bash
 # in-chroot.sh CHROOT CMD... -- run CMD in CHROOT, in the same directory,
-# with /work, /tmp and the dump cache bind-mounted at their own paths.
+# with this repository, the current directory, /work, /tmp and the dump
+# cache bind-mounted at their own paths (the repository may live anywhere,
+# e.g. a CI clone outside /work).
 # The mounts live in a private mount namespace (unshare -m) and vanish
 # with CMD, so no bind mount ever outlives a run: removing the cache can
 # never reach through into /work.
@@ -8,10 +10,11 @@ set -euo pipefail
 DIR=$1
 shift
 VX_CACHE=${VX_CACHE:-/var/cache/vmap_ext}
-export VX_CACHE DIR
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export VX_CACHE DIR REPO
 exec unshare --mount --propagation private /bin/bash -c '
 	set -e
-	for d in /work /tmp "$VX_CACHE"; do
+	for d in /work /tmp "$VX_CACHE" "$REPO" "$PWD"; do
 		[ -d "$d" ] || continue
 		mkdir -p "$DIR$d"
 		mount --bind "$d" "$DIR$d"
