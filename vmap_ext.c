@@ -378,6 +378,7 @@ static void identify(struct vx_ctx *ctx, uint64_t addr)
 	char sym[BUFSIZE];
 	struct vx_area area;
 	struct vx_task task;
+	struct vx_module mod;
 
 	if (vx_find_area(ctx, addr, &area))
 		return;
@@ -398,7 +399,13 @@ static void identify(struct vx_ctx *ctx, uint64_t addr)
 			(unsigned long long)task.task);
 		return;
 	}
-	/* module text and data: what crash knows of the symbols there */
+	/* module memory: the kernel's module list, then crash's symbols */
+	if (vx_module_owner(ctx, addr, &mod) == VX_OK)
+		fprintf(fp, "%llx: module %s %s, %llx+%llx (struct module "
+			"%llx)\n", (unsigned long long)addr, mod.name, mod.part,
+			(unsigned long long)mod.base,
+			(unsigned long long)mod.size,
+			(unsigned long long)mod.module);
 	if (value_to_symstr(addr, sym, 16) && sym[0])
 		fprintf(fp, "%llx: %s\n", (unsigned long long)addr, sym);
 }

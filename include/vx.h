@@ -274,6 +274,16 @@ struct vx_task {
 
 /* The task whose kernel stack starts at STACK (CONFIG_VMAP_STACK). */
 int vx_stack_owner(struct vx_ctx *ctx, uint64_t stack, struct vx_task *ret);
+
+struct vx_module {
+	uint64_t module;	/* struct module */
+	char name[64];
+	const char *part;	/* "text", "data", "init text", ... */
+	uint64_t base, size;	/* of that part */
+};
+
+/* The loaded module whose memory holds ADDR, from the kernel's list. */
+int vx_module_owner(struct vx_ctx *ctx, uint64_t addr, struct vx_module *ret);
 int vx_vmalloc_counter(struct vx_ctx *ctx, uint64_t *pages, int64_t *deltas,
 		       const char **name);
 

@@ -5,14 +5,28 @@
  * are local to it; vmap_area, vm_struct, xarray and list_head come with
  * it.  xa_node may only be declared there, so lib/xarray.c is the second
  * unit we index.  Nothing else of the debuginfo is parsed.
+ *
+ * libdw reads a mapped file, and finding one unit makes it read the
+ * header of every unit before it; on a file mapping each such read
+ * faults in (and keeps) 64 KiB around it: 31 MiB of a 68 MB vmlinux,
+ * 125 MiB of a distribution's.  So libdw gets a sparse private copy
+ * instead: an anonymous mapping of the file's size holding only the ELF
+ * headers, the string and abbreviation sections, the first bytes of each
+ * unit (header and unit DIE), and, once a unit is wanted, all of it.
+ * Untouched pages cost nothing.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vx_dwarf.h"
@@ -21,19 +35,29 @@ static const char *const vx_units[] = {
 	"mm/vmalloc.c", "lib/xarray.c",
 	"kernel/fork.c",	/* signal_struct, for the owners of stacks */
 	"mm/vmstat.c",		/* per_cpu_nodestat, for NR_VMALLOC */
+	"kernel/module/main.c",	/* module, module_memory / module_layout */
+	"kernel/module.c",	/* the same before 5.19 */
 };
 static const char *const vx_types[] = {
 	"vmap_area", "vm_struct", "vmap_node", "rb_list", "vmap_block",
 	"vmap_block_queue", "xarray", "xa_node", "list_head", "cpumask",
 	"rb_node", "rb_root", "task_struct", "signal_struct",
-	"pglist_data", "per_cpu_nodestat",
+	"pglist_data", "per_cpu_nodestat", "module", "module_memory",
+	"module_layout",
 };
 #define NR_TYPES (sizeof(vx_types) / sizeof(vx_types[0]))
 
 #define MAX_ENUMS 64
 
+/* bytes of each unit copied up front: its header and unit DIE */
+#define UNIT_HEAD	512
+
 struct vx_dwarf {
 	int fd;
+	Elf *elf;
+	unsigned char *image;		/* sparse copy, or NULL */
+	size_t image_size;
+	uint64_t info_off, info_size;	/* .debug_info in the file */
 	Dwarf *dbg;
 	Dwarf_Off type_die[NR_TYPES];	/* 0: not found */
 	Dwarf_Off enum_die[MAX_ENUMS];	/* enumeration types seen */
@@ -79,6 +103,25 @@ static void index_unit(struct vx_dwarf *dw, Dwarf_Die *cu)
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
 
+/* Copy LEN bytes at file offset OFF into the sparse image. */
+static bool load(struct vx_dwarf *dw, uint64_t off, uint64_t len)
+{
+	ssize_t got;
+
+	if (!dw->image)
+		return true;
+	if (off > dw->image_size || len > dw->image_size - off)
+		return false;
+	while (len) {
+		got = pread(dw->fd, dw->image + off, len, off);
+		if (got <= 0)
+			return false;
+		off += got;
+		len -= got;
+	}
+	return true;
+}
+
 static void index_units(struct vx_dwarf *dw)
 {
 	Dwarf_Off off = 0, next;
@@ -90,10 +133,132 @@ static void index_units(struct vx_dwarf *dw)
 		const char *name;
 
 		if (dwarf_offdie(dw->dbg, off + hsize, &cu) &&
-		    (name = dwarf_diename(&cu)) && unit_wanted(name))
+		    (name = dwarf_diename(&cu)) && unit_wanted(name) &&
+		    next > off && load(dw, dw->info_off + off, next - off) &&
+		    dwarf_offdie(dw->dbg, off + hsize, &cu))
 			index_unit(dw, &cu);
 		off = next;
 	}
+}
+
+/* The first UNIT_HEAD bytes of every unit in .debug_info. */
+static bool load_unit_heads(struct vx_dwarf *dw)
+{
+	uint64_t off = 0, len, limit = dw->info_size;
+	unsigned char hdr[12];
+
+	while (off + 4 <= limit) {
+		if (pread(dw->fd, hdr, sizeof(hdr), dw->info_off + off) < 4)
+			return false;
+		len = (uint32_t)(hdr[0] | hdr[1] << 8 | hdr[2] << 16 |
+				 (uint32_t)hdr[3] << 24);
+		if (len == 0xffffffff) {	/* 64-bit DWARF */
+			memcpy(&len, hdr + 4, 8);
+			len += 12;
+		} else {
+			len += 4;
+		}
+		if (len > limit - off)
+			return false;
+		if (!load(dw, dw->info_off + off,
+			  len < UNIT_HEAD ? len : UNIT_HEAD))
+			return false;
+		off += len;
+	}
+	return true;
+}
+
+static bool section_whole(const char *name)
+{
+	static const char *const whole[] = {
+		".debug_abbrev", ".debug_str", ".debug_line_str",
+		".debug_str_offsets", ".debug_addr",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		if (!strcmp(name, whole[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Build the sparse image from the file's ELF headers; false (and the
+ * caller maps the file as it is) for anything unusual, e.g. compressed
+ * debug sections.
+ */
+static bool load_sparse(struct vx_dwarf *dw)
+{
+	Elf *file = elf_begin(dw->fd, ELF_C_READ, NULL);
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr ehdr;
+	size_t shstrndx;
+	struct stat st;
+	bool ok = false;
+
+	if (!file || fstat(dw->fd, &st) || !gelf_getehdr(file, &ehdr) ||
+	    elf_getshdrstrndx(file, &shstrndx) || st.st_size < 64)
+		goto out;
+	dw->image_size = st.st_size;
+	dw->image = mmap(NULL, dw->image_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (dw->image == MAP_FAILED) {
+		dw->image = NULL;
+		goto out;
+	}
+	if (!load(dw, 0, sizeof(Elf64_Ehdr)) ||
+	    !load(dw, ehdr.e_shoff, (uint64_t)ehdr.e_shnum * ehdr.e_shentsize))
+		goto out;
+	while ((scn = elf_nextscn(file, scn))) {
+		GElf_Shdr shdr;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &shdr) ||
+		    !(name = elf_strptr(file, shstrndx, shdr.sh_name)))
+			goto out;
+		if (shdr.sh_type == SHT_NOBITS)
+			continue;
+		if (elf_ndxscn(scn) == shstrndx || section_whole(name)) {
+			if ((shdr.sh_flags & SHF_COMPRESSED) ||
+			    !load(dw, shdr.sh_offset, shdr.sh_size))
+				goto out;
+		} else if (!strcmp(name, ".debug_info")) {
+			if (shdr.sh_flags & SHF_COMPRESSED)
+				goto out;
+			dw->info_off = shdr.sh_offset;
+			dw->info_size = shdr.sh_size;
+		}
+	}
+	ok = dw->info_size && load_unit_heads(dw);
+out:
+	if (!ok && dw->image) {
+		munmap(dw->image, dw->image_size);
+		dw->image = NULL;
+	}
+	if (file)
+		elf_end(file);
+	return ok;
+}
+
+static Dwarf *begin(struct vx_dwarf *dw)
+{
+	elf_version(EV_CURRENT);
+	if (!load_sparse(dw))
+		return dwarf_begin(dw->fd, DWARF_C_READ);
+	dw->elf = elf_memory((char *)dw->image, dw->image_size);
+	return dw->elf ? dwarf_begin_elf(dw->elf, DWARF_C_READ, NULL) : NULL;
+}
+
+static void end(struct vx_dwarf *dw)
+{
+	if (dw->dbg)
+		dwarf_end(dw->dbg);
+	if (dw->elf)
+		elf_end(dw->elf);
+	if (dw->image)
+		munmap(dw->image, dw->image_size);
+	close(dw->fd);
+	free(dw);
 }
 
 struct vx_dwarf *vx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
@@ -109,10 +274,10 @@ struct vx_dwarf *vx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open %s", vmlinux);
 		goto out_free;
 	}
-	dw->dbg = dwarf_begin(dw->fd, DWARF_C_READ);
+	dw->dbg = begin(dw);
 	if (!dw->dbg) {
 		snprintf(err, errlen, "%s: %s", vmlinux, dwarf_errmsg(-1));
-		goto out_close;
+		goto out_end;
 	}
 	index_units(dw);
 	if (!dw->type_die[0]) {
@@ -123,9 +288,8 @@ struct vx_dwarf *vx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
 	return dw;
 
 out_end:
-	dwarf_end(dw->dbg);
-out_close:
-	close(dw->fd);
+	end(dw);
+	return NULL;
 out_free:
 	free(dw);
 	return NULL;
@@ -133,9 +297,7 @@ out_free:
 
 void vx_dwarf_close(struct vx_dwarf *dw)
 {
-	dwarf_end(dw->dbg);
-	close(dw->fd);
-	free(dw);
+	end(dw);
 }
 
 static long type_size(Dwarf_Die *type)

@@ -276,6 +276,16 @@ def main():
     probe = tasks[:12] + [t for t in tasks if t[0] == 0][:2]
     for i, (pid, comm, stack) in enumerate(probe):
         cmds.append("vmap list %x > owner%d.txt" % (stack + 0x10, i))
+    # whose module memory: the fixture module printed where its parts are
+    mods = []
+    mpath = os.path.join(args.dump, "modules.txt")
+    for line in open(mpath) if os.path.exists(mpath) else []:
+        f = dict(x.split("=", 1) for x in line.split()[2:])
+        for sec, part in (("text", "text"), ("data", "data"),
+                          ("rodata", "rodata"), ("bss", "data")):
+            mods.append((f["name"], sec, part, int(f[sec], 16)))
+    for i, (name, sec, part, addr) in enumerate(mods):
+        cmds.append("vmap list %x > mod%d.txt" % (addr + 8, i))
     # vmap read against crash's rd, where rd can read
     vma = [r for r in man if r["kind"] == "vmalloc" and r["state"] == "used"]
     rd_addr = vma[0]["addr"] + 64
@@ -494,6 +504,14 @@ def main():
         want = "kernel stack of PID %d (%s)" % (pid, comm)
         check(want in txt, "%s: stack %x: want %r, got %r" % (
             label, stack, want, txt.strip().splitlines()[-1:]))
+
+    # 11. the module whose text or data an address is, as it said itself
+    for i, (name, sec, part, addr) in enumerate(mods):
+        txt = open(p("mod%d.txt" % i)).read() \
+            if os.path.exists(p("mod%d.txt" % i)) else ""
+        want = "%x: module %s %s," % (addr + 8, name, part)
+        check(want in txt, "%s: module %s %s at %x: want %r, got %r" % (
+            label, name, sec, addr, want, txt.strip().splitlines()))
 
     # 6. bad arguments
     for i, cmd in enumerate(bad):

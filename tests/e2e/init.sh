@@ -22,6 +22,12 @@ else
 	echo "VXFIX-WARNING no /sys/module/vx_fixture/parameters/free_lazy"
 fi
 
+# the fixture module (not in the SLUB_TINY variant): prints where its
+# text and data landed ("VXFIX module ...")
+for ko in /lib/modules/*.ko; do
+	[ -f "$ko" ] && insmod "$ko"
+done
+
 # keep kernel messages off the console while the tables are printed
 echo 1 > /proc/sys/kernel/printk 2>/dev/null || true
 

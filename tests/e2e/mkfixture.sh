@@ -8,7 +8,9 @@
 # The dump directory is printed as the last line of stdout; progress goes to
 # stderr.
 #
-# VERSION  6.1 | 6.12 | 7.2 (any other version works given its tarball)
+# VERSION  6.1 | 6.12 | 7.2 (any other version works given its tarball),
+#          optionally with a variant suffix: 6.12-tiny = SLUB_TINY and no
+#          module support (full-mode crash 8.0.2 cannot open it)
 # TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too),
 #          from this machine's linux-source-$VERSION package, or else (7.2 on
 #          Debian 12) from sid's, via tests/hosts/get-source.sh
@@ -27,10 +29,14 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 usage() { echo "usage: $0 VERSION [TARBALL]   (VERSION: 6.1, 6.12, ...)" >&2; exit 2; }
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 VERSION=$1
+VARIANT=""
 case $VERSION in
+	[0-9]*.[0-9]*-tiny) VARIANT=tiny; VERSION=${VERSION%-tiny} ;;
+	[0-9]*.[0-9]*-*) usage ;;
 	[0-9]*.[0-9]*) ;;
 	*) usage ;;
 esac
+LABEL=$VERSION${VARIANT:+-$VARIANT}	# names the cache entries
 TARBALL=${2:-${VX_TARBALL:-/usr/src/linux-source-$VERSION.tar.xz}}
 VX_CACHE=${VX_CACHE:-/var/cache/vmap_ext}
 SCALE=${VX_SCALE:-0}
@@ -45,7 +51,7 @@ else
 fi
 export LC_ALL=C
 
-log() { echo "mkfixture[$VERSION]: $*" >&2; }
+log() { echo "mkfixture[$LABEL]: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # ---- tools (installed quietly and idempotently when missing) ----------------
@@ -118,11 +124,13 @@ KEY=$({
 	echo "source=$SRCID"
 	echo "gcc=$GCCVER"
 	echo "dwarf_override=${VX_DWARF:-}"
+	[ -n "$VARIANT" ] && echo "variant=$VARIANT"
 	echo "--- kconfig.fragment"; cat "$HERE/kconfig.fragment"
 	echo "--- vx_fixture.c"; cat "$HERE/vx_fixture.c"
+	echo "--- vx_fixture_mod.c"; cat "$HERE/vx_fixture_mod.c"
 	echo "--- build"; section BUILD
 } | short_sha)
-KDIR="$VX_CACHE/kernel-$VERSION-$KEY"
+KDIR="$VX_CACHE/kernel-$LABEL-$KEY"
 
 #== BUILD-BEGIN ==
 # DWARF version per kernel: 6.1 -> DWARF4, 6.12 and later -> DWARF5
@@ -143,18 +151,30 @@ REQUIRED_CONFIG=(
 	CONFIG_PROC_FS=y CONFIG_PROC_SYSCTL=y CONFIG_SYSFS=y CONFIG_DEVTMPFS=y
 	CONFIG_PROC_KCORE=y CONFIG_BINFMT_ELF=y CONFIG_BINFMT_SCRIPT=y
 	CONFIG_KALLSYMS=y CONFIG_KALLSYMS_ALL=y CONFIG_DEBUG_KERNEL=y
-	CONFIG_DEBUG_INFO=y "CONFIG_DEBUG_INFO_DWARF$DWARF=y" CONFIG_MODULES=y
+	CONFIG_DEBUG_INFO=y "CONFIG_DEBUG_INFO_DWARF$DWARF=y"
 	CONFIG_SLUB=y CONFIG_VMAP_STACK=y CONFIG_FW_CFG_SYSFS=y
 	CONFIG_VX_FIXTURE=y
 )
 # options that must NOT be set
 FORBIDDEN_CONFIG=(
-	CONFIG_RANDOMIZE_BASE CONFIG_SLUB_TINY CONFIG_SLOB CONFIG_DEBUG_INFO_REDUCED
+	CONFIG_RANDOMIZE_BASE CONFIG_SLOB CONFIG_DEBUG_INFO_REDUCED
 	CONFIG_DEBUG_INFO_NONE CONFIG_X86_5LEVEL
 )
+case $VARIANT in
+tiny)	# the kernel full-mode crash 8.0.2 cannot open (issue #4)
+	VARIANT_FRAGMENT=$'# CONFIG_MODULES is not set\nCONFIG_SLUB_TINY=y'
+	REQUIRED_CONFIG+=(CONFIG_SLUB_TINY=y)
+	FORBIDDEN_CONFIG+=(CONFIG_MODULES)
+	MAKE_TARGETS="vmlinux bzImage" ;;
+*)	# with a loaded module (tests/e2e/vx_fixture_mod.c)
+	VARIANT_FRAGMENT=$'CONFIG_MODULES=y\nCONFIG_VX_FIXTURE_MOD=m'
+	REQUIRED_CONFIG+=(CONFIG_MODULES=y CONFIG_VX_FIXTURE_MOD=m)
+	FORBIDDEN_CONFIG+=(CONFIG_SLUB_TINY)
+	MAKE_TARGETS="vmlinux bzImage modules" ;;
+esac
 
 build_kernel() {
-	local work="$VX_CACHE/build-$VERSION-$KEY" src blog tmp opt bad=()
+	local work="$VX_CACHE/build-$LABEL-$KEY" src blog tmp opt bad=()
 	src="$work/src"
 	blog="$work/build.log"
 	mkdir -p "$work"
@@ -166,13 +186,16 @@ build_kernel() {
 		touch "$work/.extracted"
 	fi
 	# the fixture driver, built in via its own Kconfig symbol
-	cp "$HERE/vx_fixture.c" "$src/drivers/misc/vx_fixture.c"
+	cp "$HERE/vx_fixture.c" "$HERE/vx_fixture_mod.c" "$src/drivers/misc/"
 	if ! grep -q '^config VX_FIXTURE$' "$src/drivers/misc/Kconfig"; then
 		printf '\nconfig VX_FIXTURE\n\tbool "vmap_ext dump fixture (vmalloc/vmap/vm_map_ram areas)"\n\thelp\n\t  Test driver for vmap_ext kernel-dump fixtures.\n' \
+			>>"$src/drivers/misc/Kconfig"
+		printf '\nconfig VX_FIXTURE_MOD\n\ttristate "vmap_ext dump fixture module"\n\tdepends on MODULES\n' \
 			>>"$src/drivers/misc/Kconfig"
 	fi
 	if ! grep -q 'vx_fixture\.o' "$src/drivers/misc/Makefile"; then
 		echo 'obj-$(CONFIG_VX_FIXTURE) += vx_fixture.o' >>"$src/drivers/misc/Makefile"
+		echo 'obj-$(CONFIG_VX_FIXTURE_MOD) += vx_fixture_mod.o' >>"$src/drivers/misc/Makefile"
 	fi
 
 	log "configuring (tinyconfig + kconfig.fragment + DWARF$DWARF, olddefconfig)"
@@ -181,6 +204,7 @@ build_kernel() {
 		cd "$src"
 		make -s ARCH=x86_64 tinyconfig
 		echo "CONFIG_DEBUG_INFO_DWARF$DWARF=y" >"$work/version.fragment"
+		echo "$VARIANT_FRAGMENT" >>"$work/version.fragment"
 		./scripts/kconfig/merge_config.sh -m -O . .config \
 			"$HERE/kconfig.fragment" "$work/version.fragment"
 		make -s ARCH=x86_64 olddefconfig
@@ -196,19 +220,23 @@ build_kernel() {
 		die "kernel .config does not have the required options ($src/.config)"
 	fi
 
-	log "building vmlinux bzImage with -j$(nproc) (log: $blog)"
+	log "building $MAKE_TARGETS with -j$(nproc) (log: $blog)"
 	local t0=$SECONDS
-	if ! (cd "$src" && make -s ARCH=x86_64 -j"$(nproc)" vmlinux bzImage) >>"$blog" 2>&1; then
+	# shellcheck disable=SC2086
+	if ! (cd "$src" && make -s ARCH=x86_64 -j"$(nproc)" $MAKE_TARGETS) >>"$blog" 2>&1; then
 		tail -n 60 "$blog" >&2
 		die "kernel build failed (log: $blog)"
 	fi
 	log "kernel built in $((SECONDS - t0)) s"
 
-	tmp="$VX_CACHE/.tmp-kernel-$VERSION-$KEY.$$"
+	tmp="$VX_CACHE/.tmp-kernel-$LABEL-$KEY.$$"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	cp "$src/vmlinux" "$src/System.map" "$src/.config" "$tmp/"
 	cp "$src/arch/x86/boot/bzImage" "$tmp/bzImage"
+	if [ -f "$src/drivers/misc/vx_fixture_mod.ko" ]; then
+		cp "$src/drivers/misc/vx_fixture_mod.ko" "$tmp/"
+	fi
 	cp "$src/include/config/kernel.release" "$tmp/kernel.release"
 	echo "$((SECONDS - t0))" >"$tmp/build-seconds"
 	cp "$blog" "$tmp/build.log"
@@ -222,7 +250,7 @@ build_kernel() {
 if [ -f "$KDIR/vmlinux" ] && [ -f "$KDIR/bzImage" ]; then
 	log "reusing kernel $KDIR"
 else
-	rm -rf "$VX_CACHE"/.tmp-kernel-"$VERSION"-* 2>/dev/null || true
+	rm -rf "$VX_CACHE"/.tmp-kernel-"$LABEL"-* 2>/dev/null || true
 	build_kernel
 fi
 
@@ -240,9 +268,9 @@ KEY2=$({
 	echo "--- qmp"; cat "$HERE/qmp_dump.py"
 } | short_sha)
 if [ "$SCALE" -gt 0 ]; then
-	DDIR="$VX_CACHE/dump-$VERSION-s$SCALE-$KEY2"
+	DDIR="$VX_CACHE/dump-$LABEL-s$SCALE-$KEY2"
 else
-	DDIR="$VX_CACHE/dump-$VERSION-$KEY2"
+	DDIR="$VX_CACHE/dump-$LABEL-$KEY2"
 fi
 
 #== BOOT-BEGIN ==
@@ -264,7 +292,11 @@ qemu_args() { # fills QARGS; $1 = bzImage, $2 = initramfs, $3 = QMP socket, $4 =
 make_initramfs() { # $1 = output .cpio.gz
 	local root a
 	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp}
+	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/modules}
+	# init.sh loads these
+	for a in "$KDIR"/*.ko; do
+		[ -f "$a" ] && cp "$a" "$root/lib/modules/"
+	done
 	cp "$BUSYBOX" "$root/bin/busybox"
 	for a in $("$BUSYBOX" --list); do
 		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
@@ -280,7 +312,7 @@ make_initramfs() { # $1 = output .cpio.gz
 
 make_dump() {
 	local tmp sock qdir qpid t
-	tmp="$VX_CACHE/.tmp-dump-$VERSION-$KEY2.$$"
+	tmp="$VX_CACHE/.tmp-dump-$LABEL-$KEY2.$$"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	make_initramfs "$tmp/initramfs.cpio.gz"
@@ -338,6 +370,9 @@ make_dump() {
 	grep -E 'VXFIX (kind=|done )' "$tmp/console.log" |
 		sed -E 's/^.*VXFIX (kind=|done )/VXFIX \1/' >"$tmp/manifest.txt" || true
 	# owner of every kernel stack (printed by the free_lazy write)
+	# where the fixture module's text and data are, in its own words
+	grep -E 'VXFIX module ' "$tmp/console.log" |
+		sed -E 's/^.*VXFIX module /VXFIX module /' >"$tmp/modules.txt" || true
 	grep -E 'VXFIX task ' "$tmp/console.log" |
 		sed -E 's/^.*VXFIX task /VXFIX task /' >"$tmp/tasks.txt" || true
 	# benchmark workload summary (VX_SCALE)
@@ -345,11 +380,14 @@ make_dump() {
 		sed -E 's/^.*VXFIX bulk /VXFIX bulk /' >"$tmp/bulk.txt" || true
 	echo "$SCALE" >"$tmp/scale"
 	cp "$KDIR/kernel.release" "$tmp/version"
-	ln -s "../kernel-$VERSION-$KEY/vmlinux" "$tmp/vmlinux"
-	ln -s "../kernel-$VERSION-$KEY/bzImage" "$tmp/bzImage"
+	ln -s "../kernel-$LABEL-$KEY/vmlinux" "$tmp/vmlinux"
+	ln -s "../kernel-$LABEL-$KEY/bzImage" "$tmp/bzImage"
 	[ -s "$tmp/vmallocinfo.txt" ] || die "empty vmallocinfo ($tmp/console.log)"
 	grep -q '^VXFIX done ' "$tmp/manifest.txt" || die "no 'VXFIX done' line ($tmp/console.log)"
 	[ -s "$tmp/tasks.txt" ] || die "no 'VXFIX task' lines ($tmp/console.log)"
+	if compgen -G "$KDIR/*.ko" >/dev/null; then
+		[ -s "$tmp/modules.txt" ] || die "no 'VXFIX module' line ($tmp/console.log)"
+	fi
 	if [ "$SCALE" -gt 0 ]; then
 		grep -q '^VXFIX bulk small=' "$tmp/bulk.txt" || die "no 'VXFIX bulk' line ($tmp/console.log)"
 		! grep -q 'VXFIX-ERROR' "$tmp/console.log" || die "driver errors ($tmp/console.log)"
@@ -362,7 +400,7 @@ make_dump() {
 if [ -f "$DDIR/vmcore" ] && [ -f "$DDIR/manifest.txt" ]; then
 	log "reusing dump $DDIR"
 else
-	rm -rf "$VX_CACHE"/.tmp-dump-"$VERSION"-* 2>/dev/null || true
+	rm -rf "$VX_CACHE"/.tmp-dump-"$LABEL"-* 2>/dev/null || true
 	make_dump
 fi
 

@@ -4,13 +4,13 @@
 # host (Debian 12's own crash, and crash of newer Debian suites in cached
 # chroots, the extension built against each one's defs.h), and judge the
 # output (check.py).
-#   VX_E2E_KERNELS  kernels to test (default "6.1 6.12 7.2")
+#   VX_E2E_KERNELS  kernels to test (default "6.1 6.12 7.2 6.12-tiny")
 #   VX_HOSTS        hosts (default "native sid"; also "trixie")
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2"}
+KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2 6.12-tiny"}
 HOSTS=${VX_HOSTS:-"native sid"}
 rc=0
 

@@ -263,7 +263,27 @@ static void img_warn(void *priv, const char *msg)
 		 msg);
 }
 
+/* enum mod_mem_type of 6.4+, as include/linux/module.h has it */
+static int img_enumerator(void *priv, const char *name, long *val)
+{
+	static const char *const mod_mem[] = {
+		"MOD_TEXT", "MOD_DATA", "MOD_RODATA", "MOD_RO_AFTER_INIT",
+		"MOD_INIT_TEXT", "MOD_INIT_DATA", "MOD_INIT_RODATA",
+		"MOD_MEM_NUM_TYPES",
+	};
+	long i;
+
+	(void)priv;
+	for (i = 0; i < (long)(sizeof(mod_mem) / sizeof(mod_mem[0])); i++)
+		if (!strcmp(name, mod_mem[i])) {
+			*val = i;
+			return 0;
+		}
+	return -1;
+}
+
 const struct vx_ops img_ops = {
+	.enumerator = img_enumerator,
 	.read = img_read,
 	.symbol = img_symbol,
 	.member = img_member,

@@ -919,6 +919,115 @@ static void pt_map(struct img *img, uint64_t pgd, int levels, uint64_t va,
 		pa | PT_P | PT_RW | PT_NX | (leaf > 1 ? PT_PSE : 0));
 }
 
+/*
+ * Module owners: a 6.4+ module with mem[] and a 6.1 module with
+ * core_layout/init_layout, both on the kernel's modules list; plus a
+ * list that loops without coming back to its head.
+ */
+static uint64_t add_module(struct img *img, uint64_t head, const char *name)
+{
+	uint64_t mod = img_alloc(img, 0x400);
+
+	img_write(img, mod + img_off(img, "module", "name"), name,
+		  strlen(name) + 1);
+	img_list_add_tail(img, head, mod + img_off(img, "module", "list"));
+	return mod;
+}
+
+static void module_layouts(struct img *img, bool per_type)
+{
+	img_member_set(img, "module", "list", 8, 16);
+	img_member_set(img, "module", "name", 24, 56);
+	if (per_type) {
+		img_member_set(img, "module", "mem", 0x100, 7 * 0x40);
+		img_member_set(img, "module_memory", NULL, 0, 0x40);
+		img_member_set(img, "module_memory", "base", 0, 8);
+		img_member_set(img, "module_memory", "size", 8, 4);
+		return;
+	}
+	img_member_set(img, "module", "core_layout", 0x100, 0x40);
+	img_member_set(img, "module", "init_layout", 0x140, 0x40);
+	img_member_set(img, "module_layout", "base", 0, 8);
+	img_member_set(img, "module_layout", "size", 8, 4);
+	img_member_set(img, "module_layout", "text_size", 12, 4);
+	img_member_set(img, "module_layout", "ro_size", 16, 4);
+	img_member_set(img, "module_layout", "ro_after_init_size", 20, 4);
+}
+
+static void check_owner(struct world *w, uint64_t addr, const char *name,
+			const char *part)
+{
+	struct vx_module mod;
+	int ret = vx_module_owner(&w->ctx, addr, &mod);
+
+	if (!name) {
+		CHECK(ret != VX_OK, "%llx: owner %s", (unsigned long long)addr,
+		      mod.name);
+		return;
+	}
+	CHECK(ret == VX_OK && !strcmp(mod.name, name) &&
+	      !strcmp(mod.part, part), "%llx: want %s %s, got %d %s %s",
+	      (unsigned long long)addr, name, part, ret,
+	      ret == VX_OK ? mod.name : "", ret == VX_OK ? mod.part : "");
+}
+
+static void test_modules(bool per_type)
+{
+	const uint64_t text = 0xffffffffa0000000ULL, data = text + 0x10000;
+	struct world w;
+	uint64_t head, mod, mod2, layout;
+
+	memset(&w, 0, sizeof(w));
+	img_init(&w.img, per_type ? ERA_69 : ERA_61, 2, 0x3);
+	module_layouts(&w.img, per_type);
+	head = img_alloc(&w.img, 16);
+	img_list_init(&w.img, head);
+	img_sym_add(&w.img, "modules", head);
+	add_module(&w.img, head, "other");	/* no memory: never matches */
+	mod = add_module(&w.img, head, "vx_mod");
+	if (per_type) {
+		img_w64(&w.img, mod + 0x100, text);		/* MOD_TEXT */
+		img_w32(&w.img, mod + 0x108, 0x3000);
+		img_w64(&w.img, mod + 0x140, data);		/* MOD_DATA */
+		img_w32(&w.img, mod + 0x148, 0x1000);
+		img_w64(&w.img, mod + 0x180, data + 0x4000);	/* MOD_RODATA */
+		img_w32(&w.img, mod + 0x188, 0x1000);
+	} else {
+		layout = mod + 0x100;
+		img_w64(&w.img, layout, text);
+		img_w32(&w.img, layout + 8, 0x6000);	/* size */
+		img_w32(&w.img, layout + 12, 0x3000);	/* text_size */
+		img_w32(&w.img, layout + 16, 0x4000);	/* ro_size */
+		img_w32(&w.img, layout + 20, 0x5000);	/* ro_after_init */
+	}
+	img_build_trees(&w.img);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	check_owner(&w, text, "vx_mod", "text");
+	check_owner(&w, text + 0x2fff, "vx_mod", "text");
+	if (per_type) {
+		check_owner(&w, text + 0x3000, NULL, NULL);
+		check_owner(&w, data + 0x10, "vx_mod", "data");
+		check_owner(&w, data + 0x4010, "vx_mod", "rodata");
+	} else {
+		check_owner(&w, text + 0x3000, "vx_mod", "rodata");
+		check_owner(&w, text + 0x4000, "vx_mod", "ro_after_init");
+		check_owner(&w, text + 0x5fff, "vx_mod", "data");
+		check_owner(&w, text + 0x6000, NULL, NULL);
+	}
+	check_owner(&w, 0xffffffff81000000ULL, NULL, NULL);
+	/* a loop that never returns to the head ends, with an error */
+	mod2 = add_module(&w.img, head, "looped");
+	img_w64(&w.img, mod2 + 8, mod2 + 8);
+	vx_cache_flush(&w.ctx);
+	check_owner(&w, 0xffffffff81000000ULL, NULL, NULL);
+	CHECK(strstr(w.ctx.err, "broken"), "loop: %s", w.ctx.err);
+out:
+	world_free(&w);
+}
+
 static void test_pgtable(int levels)
 {
 	const uint64_t v4k = V + 0x123000, v2m = V + 0x40000000,
@@ -995,6 +1104,8 @@ int main(void)
 	test_fuzz_flips();
 	test_check();
 	test_summaries();
+	test_modules(true);
+	test_modules(false);
 	test_pgtable(4);
 	test_pgtable(5);
 	printf("unit: %d checks, %d failures\n", checks, failures);
