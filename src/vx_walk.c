@@ -26,8 +26,6 @@ struct vx_list {
 	uint64_t next;		/* list mode: next link to visit */
 	bool tree;		/* walking the tree instead of the list */
 	bool no_fallback;	/* vmap check: keep list and tree apart */
-	unsigned long replay;	/* after a fall-back: entries the tree may
-				 * replay before it passes the list's last */
 	unsigned long skipped;	/* invalid entries in a row */
 	uint64_t stack[TREE_DEPTH];
 	int sp;
@@ -87,19 +85,58 @@ static int tree_start(struct vx_ctx *ctx, struct vx_list *lst)
 	return tree_push_left(ctx, lst, top);
 }
 
+/*
+ * Start LST's tree walk at its first area above AFTER (0: at the first),
+ * in O(depth): the stack then holds the in-order successors to visit.
+ */
+static int tree_seek(struct vx_ctx *ctx, struct vx_list *lst, uint64_t after)
+{
+	const struct vx_layout *l = &ctx->l;
+	uint64_t node, start;
+	int depth = 0;
+
+	lst->tree = true;
+	lst->sp = 0;
+	if (vx_read_ulong(ctx, lst->root + l->root_node.off, &node))
+		return -1;
+	while (node) {
+		if (lst->sp == TREE_DEPTH || ++depth > TREE_DEPTH ||
+		    (node & 7) || node <= (uint64_t)l->va_rb_node.off ||
+		    vx_read_ulong(ctx, node - l->va_rb_node.off +
+				  l->va_start.off, &start))
+			return -1;
+		if (after && start <= after) {
+			if (vx_read_ulong(ctx, node + l->rb_right.off, &node))
+				return -1;
+			continue;
+		}
+		lst->stack[lst->sp++] = node;
+		if (vx_read_ulong(ctx, node + l->rb_left.off, &node))
+			return -1;
+	}
+	return 0;
+}
+
+static bool can_fall_back(struct vx_ctx *ctx, const struct vx_list *lst)
+{
+	return !lst->tree && !lst->no_fallback && tree_usable(ctx, lst);
+}
+
 static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
 		      const char *why, uint64_t addr)
 {
 	char name[48];
 
 	list_name(lst, name, sizeof(name));
-	/* the rb-tree holds the same areas: go on from there */
-	if (!lst->tree && !lst->no_fallback && tree_usable(ctx, lst) &&
-	    tree_start(ctx, lst) == 0) {
+	/*
+	 * The rb-tree holds the same areas: go on from there, after the
+	 * last area the list gave (it gave all below in order).
+	 */
+	if (can_fall_back(ctx, lst) &&
+	    tree_seek(ctx, lst, lst->prev_start) == 0) {
 		vx_warn(ctx, "%s: %s at %llx after %lu entries; continuing "
 			"from the rb-tree", name, why,
 			(unsigned long long)addr, lst->count);
-		lst->replay = lst->count + 1;
 		return;
 	}
 	vx_warn(ctx, "%s: %s at %llx; walk of this list stopped after %lu "
@@ -120,6 +157,25 @@ static int list_start(struct vx_ctx *ctx, struct vx_list *lst)
 	}
 	lst->next = first;
 	return VX_OK;
+}
+
+/*
+ * At the list's end: does the rb-tree go on beyond its last area?  Then
+ * the list was cut short, and the walk goes on in the tree (O(depth)).
+ */
+static bool list_cut(struct vx_ctx *ctx, struct vx_list *lst)
+{
+	char name[48];
+
+	if (tree_seek(ctx, lst, lst->prev_start) || !lst->sp) {
+		lst->tree = false;
+		return false;
+	}
+	vx_warn(ctx, "%s: list ends after %lu entries, but the rb-tree has "
+		"areas beyond %llx; continuing from the rb-tree",
+		list_name(lst, name, sizeof(name)) , lst->count,
+		(unsigned long long)lst->prev_start);
+	return true;
 }
 
 /* Address of the next vmap_area, 0 at the end (lst->done then set). */
@@ -147,6 +203,9 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 		}
 		link = lst->next;
 		if (link == lst->head) {
+			/* next = head mid-list is a valid, shorter list */
+			if (can_fall_back(ctx, lst) && list_cut(ctx, lst))
+				continue;
 			lst->done = true;
 			return 0;
 		}
@@ -159,6 +218,21 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 		return link - l->va_list.off;
 	}
 	return 0;
+}
+
+/* Does LST's next entry start at or below START?  (List mode only.) */
+static bool list_goes_back(struct vx_ctx *ctx, const struct vx_list *lst,
+			   uint64_t start)
+{
+	const struct vx_layout *l = &ctx->l;
+	uint64_t link = lst->next, next_start;
+
+	if (!can_fall_back(ctx, lst) || link == lst->head ||
+	    link <= (uint64_t)l->va_list.off || (link & 7) ||
+	    vx_read_ulong(ctx, link - l->va_list.off + l->va_start.off,
+			  &next_start))
+		return false;
+	return next_start <= start;
 }
 
 /* Advance LST to its next valid entry; sets lst->done at the end. */
@@ -191,9 +265,6 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 		area->node = lst->node;
 		area->state = lst->state;
 		if (area->start <= lst->prev_start && lst->prev_start) {
-			/* after a fall-back the tree replays what we had */
-			if (lst->replay && --lst->replay)
-				continue;
 			if (lst->tree) {
 				list_stop(ctx, lst, "tree out of order", va);
 				lst->done = true;
@@ -220,8 +291,17 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			continue;
 		}
 		lst->skipped = 0;
+		/*
+		 * Two neighbours swapped (B before A) show only at A, after
+		 * B went out: look one entry ahead, and if the list goes
+		 * backwards there, leave B to the tree too.
+		 */
+		if (list_goes_back(ctx, lst, area->start)) {
+			list_stop(ctx, lst, "list out of order (cycle?)",
+				  lst->next - l->va_list.off);
+			continue;
+		}
 		lst->prev_start = area->start;
-		lst->replay = 0;
 		/* remove_vm_area() leaves a stale vm in lazy areas */
 		if (area->state == VX_LAZY)
 			area->vm = 0;

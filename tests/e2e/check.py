@@ -11,6 +11,7 @@ usage: check.py DUMPDIR SO [--crash CRASH] [--flags FLAGS] [--label L]
 """
 import argparse
 import os
+import shutil
 import re
 import shlex
 import struct
@@ -210,6 +211,9 @@ def main():
     ap.add_argument("--flags", default="")
     ap.add_argument("--label", default="")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--save", metavar="DIR",
+                    help="copy the outputs of vmap list and the reads "
+                    "here (to compare full mode with --minimal)")
     ap.add_argument("--allow-startup-failure", action="store_true",
                     help="crash failing before loading vmap_ext is not a "
                     "failure of vmap (known crash 8.0.2 bug on 6.4+)")
@@ -529,6 +533,13 @@ def main():
     if not minimal and os.path.exists(doc):
         check(open(doc).read().strip() == open(p("help.txt")).read().strip(),
               "%s: docs/vmap.txt differs from help vmap" % label)
+
+    if args.save:
+        os.makedirs(args.save, exist_ok=True)
+        for name in os.listdir(out):
+            if name in ("list.txt", "summary.txt") or \
+               name.endswith(".bin"):
+                shutil.copy(p(name), os.path.join(args.save, name))
 
     print("%s: %d checks, %d failed; %d vmallocinfo rows matched of %d, "
           "%d list rows, %d kmem -v rows, %d reads (crash -s %s)" % (

@@ -615,6 +615,44 @@ out:
 	world_free(&w);
 }
 
+/*
+ * Damage that leaves a valid-looking list: two neighbours swapped
+ * (A -> C -> B -> D, prev links consistent) and a list cut short
+ * (B -> head).  Every area must still come out, in order, named.
+ */
+static void test_list_damage(enum img_era era, bool swap)
+{
+	struct collected col = { .nr = 0 };
+	struct world w;
+	int i;
+
+	world_build(&w, era, 4, 0xf);
+	if (swap) {
+		img_w64(&w.img, w.va[0] + 40, w.va[2] + 40);
+		img_w64(&w.img, w.va[2] + 40, w.va[1] + 40);
+		img_w64(&w.img, w.va[1] + 40, w.va[3] + 40);
+	} else {
+		img_w64(&w.img, w.va[1] + 40, img_busy_head(&w.img, 0));
+	}
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+	CHECK(col.nr == w.nr, "era %s %s: %d of %d areas:\n%s",
+	      era_name(era), swap ? "swapped" : "cut", col.nr, w.nr,
+	      w.img.warnings);
+	for (i = 1; i < col.nr; i++)
+		CHECK(col.areas[i - 1].start < col.areas[i].start,
+		      "era %s: area %d out of order", era_name(era), i);
+	CHECK(strstr(w.img.warnings, swap ? "out of order" :
+		     "list ends after 2 entries"),
+	      "era %s: damage not named:\n%s", era_name(era),
+	      w.img.warnings);
+out:
+	world_free(&w);
+}
+
 static void test_corrupt_values(void)
 {
 	struct collected col = { .nr = 0 };
@@ -1095,6 +1133,10 @@ int main(void)
 		test_block_regions(era);
 		test_read_block(era);
 		test_corrupt_list(era);
+		if (era != ERA_69) {
+			test_list_damage(era, true);
+			test_list_damage(era, false);
+		}
 	}
 	test_read_areas();
 	test_derived_slack();
