@@ -175,6 +175,10 @@ struct vx_ctx {
 	unsigned long max_areas;
 	/* diagnostics */
 	unsigned long nr_warnings;
+	/* vmap check: say each finding once (set while it runs) */
+	uint32_t *warn_seen;		/* hash set of warnings said */
+	unsigned int warn_seen_size;	/* power of two */
+	int quiet;			/* > 0: warnings are dropped */
 	char err[VX_ERRLEN];
 };
 

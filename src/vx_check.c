@@ -202,11 +202,15 @@ int vx_check(struct vx_ctx *ctx, FILE *fp, unsigned long *problems)
 	unsigned long before = ctx->nr_warnings, trees = 0, tree_problems = 0;
 	int ret;
 
+	ctx->warn_seen_size = 4096;
+	ctx->warn_seen = calloc(ctx->warn_seen_size, sizeof(uint32_t));
 	ret = vx_for_each_area(ctx, VX_WALK_ALL, audit_cb, &au);
 	if (ret == VX_OK) {
 		audit_xarrays(ctx, &au);
 		ret = vx_compare_trees(ctx, &trees, &tree_problems);
 	}
+	free(ctx->warn_seen);
+	ctx->warn_seen = NULL;
 	free(au.block_va);
 	*problems = ctx->nr_warnings - before;
 	fprintf(fp, "vmap check: %lu areas (%lu busy, %lu lazy), %lu "

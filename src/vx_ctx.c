@@ -19,6 +19,34 @@ int vx_err(struct vx_ctx *ctx, int status, const char *fmt, ...)
 	return status;
 }
 
+/*
+ * The same damage meets several walks of vmap check (the area walk, then
+ * the list and the tree it compares): a message already said is said
+ * once.  When the set fills up, later messages are all said.  True if
+ * MSG was in the set (it is now), false if not or if no set is kept.
+ */
+bool vx_seen(struct vx_ctx *ctx, const char *msg)
+{
+	uint32_t hash = 2166136261u, mask = ctx->warn_seen_size - 1;
+	unsigned int i, probe;
+
+	if (!ctx->warn_seen)
+		return false;
+	for (; *msg; msg++)
+		hash = (hash ^ (unsigned char)*msg) * 16777619u;
+	hash |= 1;			/* 0 marks a free slot */
+	for (probe = 0, i = hash & mask; probe < 16; probe++,
+	     i = (i + 1) & mask) {
+		if (ctx->warn_seen[i] == hash)
+			return true;
+		if (!ctx->warn_seen[i]) {
+			ctx->warn_seen[i] = hash;
+			return false;
+		}
+	}
+	return false;
+}
+
 void vx_warn(struct vx_ctx *ctx, const char *fmt, ...)
 {
 	char msg[VX_ERRLEN];
@@ -27,6 +55,8 @@ void vx_warn(struct vx_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (ctx->quiet || vx_seen(ctx, msg))
+		return;
 	ctx->nr_warnings++;
 	if (ctx->ops->warn)
 		ctx->ops->warn(ctx->priv, msg);

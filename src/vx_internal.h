@@ -27,6 +27,7 @@ static inline uint64_t vx_get(const void *buf, struct vx_field f)
 	return val;
 }
 
+bool vx_seen(struct vx_ctx *ctx, const char *msg);
 int vx_read_mem(struct vx_ctx *ctx, uint64_t addr, void *buf, size_t len);
 int vx_read_ulong(struct vx_ctx *ctx, uint64_t addr, uint64_t *val);
 int vx_read_uint(struct vx_ctx *ctx, uint64_t addr, uint32_t *val);

@@ -122,12 +122,33 @@ static bool can_fall_back(struct vx_ctx *ctx, const struct vx_list *lst)
 	return !lst->tree && !lst->no_fallback && tree_usable(ctx, lst);
 }
 
+/* vmap check: this list's damage was reported (by the area walk). */
+static void mark_damaged(struct vx_ctx *ctx, const struct vx_list *lst)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "damaged list %llx",
+		 (unsigned long long)lst->head);
+	vx_seen(ctx, key);
+}
+
+static bool was_damaged(struct vx_ctx *ctx, const struct vx_list *lst)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "damaged list %llx",
+		 (unsigned long long)lst->head);
+	return vx_seen(ctx, key);
+}
+
 static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
 		      const char *why, uint64_t addr)
 {
 	char name[48];
 
 	list_name(lst, name, sizeof(name));
+	if (!lst->tree)
+		mark_damaged(ctx, lst);
 	/*
 	 * The rb-tree holds the same areas: go on from there, after the
 	 * last area the list gave (it gave all below in order).
@@ -171,6 +192,7 @@ static bool list_cut(struct vx_ctx *ctx, struct vx_list *lst)
 		lst->tree = false;
 		return false;
 	}
+	mark_damaged(ctx, lst);
 	vx_warn(ctx, "%s: list ends after %lu entries, but the rb-tree has "
 		"areas beyond %llx; continuing from the rb-tree",
 		list_name(lst, name, sizeof(name)) , lst->count,
@@ -554,7 +576,10 @@ int vx_compare_trees(struct vx_ctx *ctx, unsigned long *lists,
 	int ret;
 
 	*lists = 0;
-	if ((ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT, &lw)))
+	ctx->quiet++;
+	ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT, &lw);
+	ctx->quiet--;
+	if (ret)
 		return ret;
 	if ((ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT | VX_WALK_TREE,
 			      &tw))) {
@@ -570,6 +595,9 @@ int vx_compare_trees(struct vx_ctx *ctx, unsigned long *lists,
 		++*lists;
 		while (!a->done || !b->done) {
 			if (a->done != b->done || a->cur.va != b->cur.va) {
+				/* the area walk named this damage */
+				if (was_damaged(ctx, a))
+					break;
 				vx_warn(ctx, "%s: list and rb-tree disagree at "
 					"entry %lu: list has %llx, tree has "
 					"%llx", list_name(a, name,
@@ -581,7 +609,10 @@ int vx_compare_trees(struct vx_ctx *ctx, unsigned long *lists,
 				++*problems;
 				break;
 			}
+			/* the area walk said what is wrong with the list */
+			ctx->quiet++;
 			list_advance(ctx, a);
+			ctx->quiet--;
 			list_advance(ctx, b);
 		}
 	}

@@ -776,8 +776,31 @@ static void test_check(void)
 	}
 	if (world_ctx(&w) == VX_OK) {
 		n = run_check(&w, &out);
-		CHECK(n && strstr(w.img.warnings, "list and rb-tree disagree"),
-		      "swap not found:\n%s", w.img.warnings);
+		/* named once: by the walk, not again by the comparison */
+		CHECK(n == 1 && strstr(w.img.warnings, "out of order"),
+		      "swap not found once (%lu):\n%s", n, w.img.warnings);
+		free(out);
+	}
+	world_free(&w);
+
+	/* one inverted area meets three walks; it is one problem */
+	world_build(&w, ERA_64, 4, 0xf);
+	img_w64(&w.img, w.va[1] + 8, B_START - P);
+	if (world_ctx(&w) == VX_OK) {
+		n = run_check(&w, &out);
+		CHECK(n == 1 && strstr(w.img.warnings, "inverted"),
+		      "inverted area: %lu problems:\n%s", n, w.img.warnings);
+		free(out);
+	}
+	world_free(&w);
+
+	/* a list cut short (next = head) is named, once */
+	world_build(&w, ERA_61, 4, 0xf);
+	img_w64(&w.img, w.va[1] + 40, img_busy_head(&w.img, 0));
+	if (world_ctx(&w) == VX_OK) {
+		n = run_check(&w, &out);
+		CHECK(n == 1 && strstr(w.img.warnings, "list ends after 2"),
+		      "cut list: %lu problems:\n%s", n, w.img.warnings);
 		free(out);
 	}
 	world_free(&w);
