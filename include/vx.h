@@ -219,6 +219,12 @@ typedef int (*vx_area_fn)(struct vx_ctx *ctx, const struct vx_area *area,
  */
 int vx_for_each_area(struct vx_ctx *ctx, unsigned int flags, vx_area_fn fn,
 		     void *arg);
+/*
+ * The same from the area holding FROM (or the first above it) on: each
+ * list starts in its rb-tree, in O(log n), where it has one.
+ */
+int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
+			  uint64_t from, vx_area_fn fn, void *arg);
 
 /* The area containing ADDR (busy or lazy).  VX_ERR_RANGE if none. */
 int vx_find_area(struct vx_ctx *ctx, uint64_t addr, struct vx_area *ret);

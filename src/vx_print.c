@@ -171,7 +171,9 @@ int vx_print_list(struct vx_ctx *ctx, FILE *fp,
 	struct list_state st = { .fp = fp, .opts = opts };
 	int ret;
 
-	ret = vx_for_each_area(ctx, VX_WALK_ALL, list_cb, &st);
+	ret = vx_for_each_area_from(ctx, VX_WALK_ALL,
+				    opts->have_addr ? opts->addr : 0,
+				    list_cb, &st);
 	if (ret)
 		return ret;
 	if (opts->have_addr && !st.shown)

@@ -243,7 +243,7 @@ int vx_read(struct vx_ctx *ctx, uint64_t addr, uint64_t len,
 	rd.page = malloc(VX_READ_CHUNK);
 	if (!rd.page)
 		return vx_err(ctx, VX_ERR_FAULT, "out of memory");
-	ret = vx_for_each_area(ctx, VX_WALK_ALL, read_cb, &rd);
+	ret = vx_for_each_area_from(ctx, VX_WALK_ALL, addr, read_cb, &rd);
 	if (!ret)
 		ret = rd.err;
 	if (!ret && rd.pos < rd.end)

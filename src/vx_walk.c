@@ -86,13 +86,15 @@ static int tree_start(struct vx_ctx *ctx, struct vx_list *lst)
 }
 
 /*
- * Start LST's tree walk at its first area above AFTER (0: at the first),
- * in O(depth): the stack then holds the in-order successors to visit.
+ * Start LST's tree walk at its first area whose FIELD (va_start or
+ * va_end: both grow in tree order) is above KEY, in O(depth): the stack
+ * then holds the in-order successors to visit.  KEY 0: at the first.
  */
-static int tree_seek(struct vx_ctx *ctx, struct vx_list *lst, uint64_t after)
+static int tree_seek_by(struct vx_ctx *ctx, struct vx_list *lst,
+			struct vx_field field, uint64_t key)
 {
 	const struct vx_layout *l = &ctx->l;
-	uint64_t node, start;
+	uint64_t node, val;
 	int depth = 0;
 
 	lst->tree = true;
@@ -103,9 +105,9 @@ static int tree_seek(struct vx_ctx *ctx, struct vx_list *lst, uint64_t after)
 		if (lst->sp == TREE_DEPTH || ++depth > TREE_DEPTH ||
 		    (node & 7) || node <= (uint64_t)l->va_rb_node.off ||
 		    vx_read_ulong(ctx, node - l->va_rb_node.off +
-				  l->va_start.off, &start))
+				  field.off, &val))
 			return -1;
-		if (after && start <= after) {
+		if (key && val <= key) {
 			if (vx_read_ulong(ctx, node + l->rb_right.off, &node))
 				return -1;
 			continue;
@@ -115,6 +117,12 @@ static int tree_seek(struct vx_ctx *ctx, struct vx_list *lst, uint64_t after)
 			return -1;
 	}
 	return 0;
+}
+
+/* ... after the area starting at AFTER. */
+static int tree_seek(struct vx_ctx *ctx, struct vx_list *lst, uint64_t after)
+{
+	return tree_seek_by(ctx, lst, ctx->l.va_start, after);
 }
 
 static bool can_fall_back(struct vx_ctx *ctx, const struct vx_list *lst)
@@ -193,9 +201,11 @@ static bool list_cut(struct vx_ctx *ctx, struct vx_list *lst)
 		return false;
 	}
 	mark_damaged(ctx, lst);
-	vx_warn(ctx, "%s: list ends after %lu entries, but the rb-tree has "
-		"areas beyond %llx; continuing from the rb-tree",
-		list_name(lst, name, sizeof(name)) , lst->count,
+	/* lst->cur is still the last area the list gave */
+	vx_warn(ctx, "%s: list ends after %lu entries, at vmap_area %llx, "
+		"but the rb-tree has areas beyond %llx; continuing from the "
+		"rb-tree", list_name(lst, name, sizeof(name)), lst->count,
+		(unsigned long long)lst->cur.va,
 		(unsigned long long)lst->prev_start);
 	return true;
 }
@@ -426,7 +436,7 @@ struct vx_walk {
 	unsigned int nr;
 };
 
-static int walk_setup(struct vx_ctx *ctx, unsigned int flags,
+static int walk_setup(struct vx_ctx *ctx, unsigned int flags, uint64_t from,
 		      struct vx_walk *walk)
 {
 	const struct vx_layout *l = &ctx->l;
@@ -476,6 +486,15 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags,
 			walk->lists[i].done = true;
 			continue;
 		}
+		/* from an address: start in the tree, at the area holding it */
+		if (from && can_fall_back(ctx, &walk->lists[i])) {
+			if (tree_seek_by(ctx, &walk->lists[i], l->va_end,
+					 from) == 0) {
+				list_advance(ctx, &walk->lists[i]);
+				continue;
+			}
+			walk->lists[i].tree = false;	/* from the list */
+		}
 		if (list_start(ctx, &walk->lists[i]) == VX_OK)
 			list_advance(ctx, &walk->lists[i]);
 		else
@@ -504,12 +523,18 @@ static struct vx_list *walk_min(struct vx_walk *walk)
 int vx_for_each_area(struct vx_ctx *ctx, unsigned int flags, vx_area_fn fn,
 		     void *arg)
 {
+	return vx_for_each_area_from(ctx, flags, 0, fn, arg);
+}
+
+int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
+			  uint64_t from, vx_area_fn fn, void *arg)
+{
 	struct vx_walk walk;
 	struct vx_list *lst;
 	unsigned long n = 0;
 	int ret;
 
-	if ((ret = walk_setup(ctx, flags, &walk)))
+	if ((ret = walk_setup(ctx, flags, from, &walk)))
 		return ret;
 	while ((lst = walk_min(&walk))) {
 		struct vx_area area = lst->cur;
@@ -556,7 +581,8 @@ int vx_find_area(struct vx_ctx *ctx, uint64_t addr, struct vx_area *ret)
 	struct find_arg fa = { .addr = addr, .ret = ret };
 	int err;
 
-	if ((err = vx_for_each_area(ctx, VX_WALK_ALL, find_cb, &fa)))
+	if ((err = vx_for_each_area_from(ctx, VX_WALK_ALL, addr, find_cb,
+					 &fa)))
 		return err;
 	if (!fa.found)
 		return vx_err(ctx, VX_ERR_RANGE, "%llx: not in any vmap area",
@@ -577,12 +603,12 @@ int vx_compare_trees(struct vx_ctx *ctx, unsigned long *lists,
 
 	*lists = 0;
 	ctx->quiet++;
-	ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT, &lw);
+	ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT, 0, &lw);
 	ctx->quiet--;
 	if (ret)
 		return ret;
 	if ((ret = walk_setup(ctx, VX_WALK_ALL | VX_WALK_STRICT | VX_WALK_TREE,
-			      &tw))) {
+			      0, &tw))) {
 		free(lw.lists);
 		return ret;
 	}

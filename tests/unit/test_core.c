@@ -653,6 +653,41 @@ out:
 	world_free(&w);
 }
 
+/*
+ * vmap list ADDR, vmap read: the walk starts in the rb-trees at ADDR's
+ * area (fewer reads than walking up to it), and still finds it when the
+ * list before it is broken.
+ */
+static void test_find_from(enum img_era era)
+{
+	struct collected col = { .nr = 0 };
+	struct vx_area area;
+	struct world w;
+
+	world_build(&w, era, 4, 0xf);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	/* the first area delivered is the one holding FROM */
+	vx_for_each_area_from(&w.ctx, VX_WALK_ALL, G_START + P, collect_cb,
+			      &col);
+	CHECK(col.nr > 0 && col.areas[0].start == G_START,
+	      "era %s: from G: first %llx", era_name(era),
+	      col.nr ? (unsigned long long)col.areas[0].start : 0ULL);
+	/* A's list link broken: the tree still leads to G */
+	img_w64(&w.img, w.va[0] + 40, 0x10);
+	vx_cache_flush(&w.ctx);
+	CHECK(vx_find_area(&w.ctx, G_START, &area) == VX_OK &&
+	      area.start == G_START && area.kind == VX_K_VMAP,
+	      "era %s: G not found past a broken list: %s", era_name(era),
+	      w.ctx.err);
+	CHECK(w.img.nr_warn == 0, "era %s: warnings:\n%s", era_name(era),
+	      w.img.warnings);
+out:
+	world_free(&w);
+}
+
 static void test_corrupt_values(void)
 {
 	struct collected col = { .nr = 0 };
@@ -1156,6 +1191,7 @@ int main(void)
 		test_block_regions(era);
 		test_read_block(era);
 		test_corrupt_list(era);
+		test_find_from(era);
 		if (era != ERA_69) {
 			test_list_damage(era, true);
 			test_list_damage(era, false);
