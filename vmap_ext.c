@@ -282,7 +282,7 @@ static void usage(const char *sub)
 			  "[-C caller] [-v] [address]" },
 		{ "read", "vmap read [-8|-16|-32|-64] [-x] [-r file] address "
 			  "length" },
-		{ "page", "vmap page address ..." },
+		{ "page", "vmap page address ... | -f file" },
 		{ "check", "vmap check" },
 	};
 	size_t i;
@@ -538,30 +538,107 @@ static void vmap_cmd_read(int argc, char **argv)
 			file);
 }
 
+/* A physical address, or a struct page's (a kernel virtual address). */
+static bool page_arg(const char *arg, uint64_t *addr)
+{
+	physaddr_t phys;
+
+	if (!parse_addr(arg, addr)) {
+		error(INFO, "invalid address: %s\n", arg);
+		return false;
+	}
+	if (*addr < (1ULL << 63))
+		return true;
+	if (!is_page_ptr(*addr, &phys)) {
+		error(INFO, "%s: not a struct page address crash knows\n", arg);
+		return false;
+	}
+	*addr = phys;
+	return true;
+}
+
+#define PAGE_FILE_MAX	(1UL << 20)	/* addresses read from one file */
+
+/* The addresses of FILE, one per line; NULL (said why) on error. */
+static uint64_t *page_file(const char *name, size_t *nr)
+{
+	char line[BUFSIZE], *word;
+	uint64_t *addrs = NULL, *grown;
+	size_t cap = 0;
+	FILE *file;
+
+	*nr = 0;
+	if (!(file = fopen(name, "r"))) {
+		error(INFO, "cannot open %s: %s\n", name, strerror(errno));
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), file)) {
+		word = strtok(line, " \t\r\n");
+		if (!word || word[0] == '#')
+			continue;
+		if (*nr == PAGE_FILE_MAX) {
+			error(INFO, "%s: more than %lu addresses\n", name,
+			      PAGE_FILE_MAX);
+			goto fail;
+		}
+		if (*nr == cap) {
+			cap = cap ? 2 * cap : 256;
+			if (!(grown = realloc(addrs, cap * sizeof(*addrs)))) {
+				error(INFO, "out of memory\n");
+				goto fail;
+			}
+			addrs = grown;
+		}
+		if (!page_arg(word, &addrs[*nr]))
+			goto fail;
+		++*nr;
+	}
+	fclose(file);
+	if (!*nr)
+		error(INFO, "%s: no addresses\n", name);
+	if (!*nr)
+		free(addrs);
+	return *nr ? addrs : NULL;
+fail:
+	fclose(file);
+	free(addrs);
+	return NULL;
+}
+
 static void vmap_cmd_page(int argc, char **argv)
 {
-	uint64_t addrs[MAXARGS];
+	uint64_t *addrs = NULL;
+	const char *file = NULL;
 	struct vx_ctx *ctx;
-	int i, ret;
+	size_t nr = 0;
+	int c, i, ret;
 
-	if (argc < 2 || argc - 1 > MAXARGS)
-		usage("page");
-	for (i = 1; i < argc; i++) {
-		physaddr_t phys;
-
-		if (!parse_addr(argv[i], &addrs[i - 1]))
-			error(FATAL, "invalid address: %s\n", argv[i]);
-		/* a kernel virtual address here is a struct page */
-		if (addrs[i - 1] < (1ULL << 63))
-			continue;
-		if (!is_page_ptr(addrs[i - 1], &phys))
-			error(FATAL, "%s: not a struct page address crash "
-			      "knows\n", argv[i]);
-		addrs[i - 1] = phys;
+	optind = 0;
+	while ((c = getopt(argc, argv, "f:")) != EOF) {
+		if (c != 'f')
+			usage("page");
+		file = optarg;
 	}
+	if ((file && optind != argc) || (!file && optind == argc))
+		usage("page");
+	if (file) {
+		addrs = page_file(file, &nr);
+	} else if ((addrs = calloc(argc - optind, sizeof(*addrs)))) {
+		for (i = optind; i < argc; i++)
+			if (!page_arg(argv[i], &addrs[nr++]))
+				break;
+		if (i < argc) {
+			free(addrs);
+			addrs = NULL;
+		}
+	}
+	/* every error above said why; FATAL only with nothing to free */
+	if (!addrs)
+		error(FATAL, "no page looked up\n");
 	ctx = session();
-	ret = vx_page_lookup(ctx, out_open(), addrs, argc - 1);
+	ret = vx_page_lookup(ctx, out_open(), addrs, nr);
 	out_close();
+	free(addrs);
 	if (ret)
 		fail(ctx, ret);
 }
@@ -607,7 +684,7 @@ static char *help_vmap[] = {
 "list [-b] [-s|-c|-F] [-t type[,type...]] [-n node] [-C caller] [-v]\n"
 "            [address]\n"
 "       vmap read [-8|-16|-32|-64] [-x] [-r file] address length\n"
-"       vmap page address ...\n"
+"       vmap page address ... | -f file\n"
 "       vmap check",
 "  This command lists every vmap area of the kernel, walking the kernel's",
 "  own bookkeeping (the per-node busy and lazy lists of vmap_nodes[] on",
@@ -669,6 +746,8 @@ static char *help_vmap[] = {
 "           one pass over the page tables of every busy area (ioremap",
 "           areas through their phys_addr), vm_map_ram and vb regions",
 "           included.",
+"  -f file  look up the addresses in file, one per line (beyond crash's",
+"           limit of arguments to one command; # starts a comment).",
 "",
 "    check  audit the vmap bookkeeping and list every inconsistency, one",
 "           line each: each list against its rb-tree, overlaps, areas on",

@@ -66,10 +66,10 @@ ks=$((SMALL / 1000))k
 	--machine "$machine" \
 	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
 	--per-area "6.1-$k/8.0.2/full:6.12-$k/9.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
-	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd" \
-	"6.1-$k/8.0.2/minimal,$D61,/usr/bin/crash,$SO,--minimal,list+read" \
-	"6.12-$k/9.0.2/full,$D612,$SID_CRASH,$SID_SO,,list+kmem+read+rd" \
-	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read" \
+	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd+page" \
+	"6.1-$k/8.0.2/minimal,$D61,/usr/bin/crash,$SO,--minimal,list+read+page" \
+	"6.12-$k/9.0.2/full,$D612,$SID_CRASH,$SID_SO,,list+kmem+read+rd+page" \
+	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read+page" \
 	"6.12-$ks/9.0.2/full,$D612S,$SID_CRASH,$SID_SO,,list+kmem" \
 	"6.12-$ks/8.0.2/minimal,$D612S,/usr/bin/crash,$SO,--minimal,list"
 log "results in $OUT"
