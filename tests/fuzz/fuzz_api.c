@@ -132,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fw_budget_reset(BUDGET);
 	/* vx_ctx_deinit() after a failed init too, as vmap_ext.c does */
-	if (vx_ctx_init(&ctx, &fw_ops, &w->img) != VX_OK)
+	if (vx_ctx_init(&ctx, &fw_ops, &w->world.img) != VX_OK)
 		goto out;
 	if (w->own_pt && vx_pt_enable(&ctx) != VX_OK)
 		goto out;

@@ -218,7 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fworld_build(&worlds[m], m & 0x20 ? (m & 31) | 8 : m & 31);
 		built[m] = true;
 	}
-	cur = &worlds[m].img;
+	cur = &worlds[m].world.img;
 	pc->flags = data[0] & 0x20 ? MINIMAL_MODE : 0;
 	pc->namelist = "vmlinux";
 	fuzz_machspec.vmalloc_start_addr = IMG_VMALLOC;

@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fw_budget_reset(BUDGET);
 
 	/* vx_ctx_deinit() after a failed init too, as vmap_ext.c does */
-	if (vx_ctx_init(&ctx, &fw_ops, &wp->img) != VX_OK)
+	if (vx_ctx_init(&ctx, &fw_ops, &wp->world.img) != VX_OK)
 		goto deinit;
 	if (wp->own_pt && vx_pt_enable(&ctx) != VX_OK)
 		goto deinit;

@@ -7,54 +7,6 @@
 #include "fuzz_world.h"
 #include "vx_flags.h"
 
-#define P	FW_P
-#define SEED_A	0x1001
-#define SEED_C	0x1003
-#define SEED_D	0x4000
-
-static int node_of(uint64_t start)
-{
-	return (start / IMG_ZONE) % IMG_NODES;
-}
-
-static uint64_t add_area(struct fworld *w, uint64_t start, uint64_t end,
-			 uint64_t vm, uint64_t flags, bool lazy)
-{
-	struct img *img = &w->img;
-	int node = node_of(start);
-	uint64_t va;
-
-	if (img->era == ERA_69 && flags)
-		flags |= (uint64_t)(node + 1) << VX_VMAP_VN_SHIFT;
-	va = img_va(img, start, end, vm, flags);
-	if (lazy)
-		img_list_add_tail(img, img_lazy_head(img, 1), va + 40);
-	else
-		img_list_add_tail(img, img_busy_head(img, node), va + 40);
-	if (w->nr < 16)
-		w->va[w->nr++] = va;
-	return va;
-}
-
-static void add_block(struct fworld *w, uint64_t start,
-		      const unsigned long *used, int nr_used, unsigned long hw)
-{
-	struct img *img = &w->img;
-	uint64_t va, vb;
-	int i;
-
-	va = add_area(w, start, start + IMG_BLOCK, 0,
-		      VX_VMAP_RAM | VX_VMAP_BLOCK, false);
-	vb = img_vb(img, va, IMG_BITS - hw, hw - nr_used, used, nr_used);
-	for (i = 0; i < nr_used; i++) {
-		uint64_t k0 = used[i] * P / 8, k;
-
-		for (k = 0; k < P / 8; k++)
-			img_w64(img, start + used[i] * P + 8 * k,
-				pattern_word(SEED_D, k0 + k));
-	}
-	img_xa_store(img, img_vb_xa(img, start), img_vb_idx(start), vb);
-}
 
 /* ---- own page tables: every data page of the world, copied to phys ---- */
 
@@ -64,7 +16,7 @@ static uint64_t pt_table(struct fworld *w)
 	unsigned char zero[P];
 
 	memset(zero, 0, sizeof(zero));
-	img_write(&w->img, pa, zero, sizeof(zero));
+	img_write(&w->world.img, pa, zero, sizeof(zero));
 	w->pt_end += P;
 	return pa;
 }
@@ -77,15 +29,15 @@ static void pt_map(struct fworld *w, uint64_t pgd, int levels, uint64_t va,
 
 	for (level = levels; level > leaf; level--) {
 		uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511)
-				* 8, entry = img_r64(&w->img, slot);
+				* 8, entry = img_r64(&w->world.img, slot);
 
 		if (!(entry & 1)) {
 			entry = pt_table(w) | 0x3;
-			img_w64(&w->img, slot, entry);
+			img_w64(&w->world.img, slot, entry);
 		}
 		table = entry & 0x000ffffffffff000ULL;
 	}
-	img_w64(&w->img, table + ((va >> (12 + 9 * (leaf - 1))) & 511) * 8,
+	img_w64(&w->world.img, table + ((va >> (12 + 9 * (leaf - 1))) & 511) * 8,
 		pa | 0x3 | (1ULL << 63) | (leaf > 1 ? 0x80 : 0));
 }
 
@@ -103,11 +55,11 @@ static void pt_build(struct fworld *w, int levels)
 
 	w->pt_end = FW_PT_BASE;
 	pgd = pt_table(w);
-	img_sym_add(&w->img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
+	img_sym_add(&w->world.img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
 	if (levels == 5) {
-		l5 = img_alloc(&w->img, 8);
-		img_w32(&w->img, l5, 1);
-		img_sym_add(&w->img, "__pgtable_l5_enabled", l5);
+		l5 = img_alloc(&w->world.img, 8);
+		img_w32(&w->world.img, l5, 1);
+		img_sym_add(&w->world.img, "__pgtable_l5_enabled", l5);
 	}
 	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
 		for (i = 0; i < runs[r].pages; i++, phys += P) {
@@ -115,11 +67,11 @@ static void pt_build(struct fworld *w, int levels)
 			size_t k;
 
 			for (k = 0; k < P; k += 8) {
-				uint64_t word = img_r64(&w->img, va + k);
+				uint64_t word = img_r64(&w->world.img, va + k);
 
 				memcpy(page + k, &word, 8);
 			}
-			img_write(&w->img, phys, page, P);
+			img_write(&w->world.img, phys, page, P);
 			pt_map(w, pgd, levels, va, phys, 1);
 		}
 	}
@@ -129,43 +81,11 @@ static void pt_build(struct fworld *w, int levels)
 
 void fworld_build(struct fworld *w, unsigned char mode)
 {
-	static const unsigned long d_used[] = { 0, 1, 2, 3, 6, 10, 11 };
-	static const unsigned long d2_used[] = { 0, 1 };
-	enum img_era era = mode & 3;
-	struct img *img = &w->img;
-	uint64_t vm, counter;
+	struct img *img = &w->world.img;
+	uint64_t counter;
 
 	memset(w, 0, sizeof(*w));
-	img_init(img, era, 4, mode & 4 ? 0xd : 0xf);
-
-	vm = img_vm(img, FW_A, 5 * P, VX_VM_ALLOC, 4, 0xffffffff81001000, 0);
-	add_area(w, FW_A, FW_A + 5 * P, vm, 0, false);
-	img_fill_pattern(img, FW_A, 4 * P, SEED_A);
-
-	vm = img_vm(img, FW_B, 3 * P, VX_VM_IOREMAP, 0, 0xffffffff81002000,
-		    0xfed00000);
-	add_area(w, FW_B, FW_B + 3 * P, vm, 0, false);
-
-	add_area(w, FW_C, FW_C + 80 * P, 0, VX_VMAP_RAM, false);
-	img_fill_pattern(img, FW_C, 80 * P, SEED_C);
-
-	add_area(w, FW_E, FW_E + 3 * P, 0xdead000000000000ULL, 0, true);
-
-	vm = img_vm(img, FW_F, 3 * P, VX_VM_ALLOC | VX_VM_USERMAP, 2,
-		    0xffffffff81003000, 0);
-	add_area(w, FW_F, FW_F + 3 * P, vm, 0, false);
-	img_fill_pattern(img, FW_F, 2 * P, 0x1006);
-
-	vm = img_vm(img, FW_G, 4 * P, VX_VM_MAP, 3, 0xffffffff81004000, 0);
-	add_area(w, FW_G, FW_G + 4 * P, vm, 0, false);
-	img_fill_pattern(img, FW_G, 3 * P, 0x1007);
-
-	if (era != ERA_61)
-		add_area(w, FW_H, FW_H + 2 * P, 0, 0, false);
-
-	add_block(w, FW_D, d_used, 7, 12);
-	add_block(w, FW_D2, d2_used, 2, 2);
-	img_build_trees(img);
+	world_build(&w->world, mode & 3, 4, mode & 4 ? 0xd : 0xf);
 
 	/* the kernel's NR_VMALLOC counter, for vmap list -c */
 	counter = img_alloc(img, 8);
@@ -180,7 +100,7 @@ void fworld_build(struct fworld *w, unsigned char mode)
 
 void fworld_free(struct fworld *w)
 {
-	img_free(&w->img);
+	img_free(&w->world.img);
 	free(w->saved);
 	w->saved = NULL;
 }
@@ -189,7 +109,7 @@ static void copy_out(struct fworld *w, uint64_t addr, uint64_t end,
 		     unsigned char *buf)
 {
 	for (; addr < end; addr += 8, buf += 8) {
-		uint64_t word = img_r64(&w->img, addr);
+		uint64_t word = img_r64(&w->world.img, addr);
 
 		memcpy(buf, &word, 8);
 	}
@@ -213,12 +133,12 @@ void fworld_restore(struct fworld *w)
 	uint64_t objs = w->obj_end - FW_OBJ_BASE;
 
 	/* img_write() maps again what a patch unmapped */
-	img_write(&w->img, FW_OBJ_BASE, w->saved, objs);
+	img_write(&w->world.img, FW_OBJ_BASE, w->saved, objs);
 	if (w->own_pt)
-		img_write(&w->img, FW_PT_BASE, w->saved + objs,
+		img_write(&w->world.img, FW_PT_BASE, w->saved + objs,
 			  w->pt_end - FW_PT_BASE);
-	w->img.warnings[0] = '\0';
-	w->img.nr_warn = 0;
+	w->world.img.warnings[0] = '\0';
+	w->world.img.nr_warn = 0;
 }
 
 /* ---- patches ---- */
@@ -270,7 +190,7 @@ unsigned int fworld_patch(struct fworld *w, const uint8_t *data, size_t size)
 				return applied;
 			if (addr + len > w->obj_end)
 				addr = w->obj_end - len;
-			img_write(&w->img, addr, data + i, len);
+			img_write(&w->world.img, addr, data + i, len);
 			i += len;
 			break;
 		case PT_PGTABLE:
@@ -280,12 +200,12 @@ unsigned int fworld_patch(struct fworld *w, const uint8_t *data, size_t size)
 				addr = FW_PT_BASE + off16 % pt_size;
 				if (addr + len > w->pt_end)
 					addr = w->pt_end - len;
-				img_write(&w->img, addr, data + i, len);
+				img_write(&w->world.img, addr, data + i, len);
 			}
 			i += len;
 			break;
 		case PT_UNMAP:
-			img_unmap(&w->img, addr);
+			img_unmap(&w->world.img, addr);
 			break;
 		default:
 			if (i + 2 > size)
@@ -300,16 +220,16 @@ unsigned int fworld_patch(struct fworld *w, const uint8_t *data, size_t size)
 			else if (type == PT_VMALLOC)
 				val = FW_V + val * FW_P;
 			else if (type == PT_COPY)
-				val = img_r64(&w->img, (FW_OBJ_BASE + val % region)
+				val = img_r64(&w->world.img, (FW_OBJ_BASE + val % region)
 					      & ~7ULL);
 			else if (type == PT_SPECIAL)
 				val = specials[val % (sizeof(specials) /
 						      sizeof(specials[0]))];
 			else	/* PT_DELTA */
-				val = img_r64(&w->img, addr) +
+				val = img_r64(&w->world.img, addr) +
 				      (int64_t)(int8_t)(val & 0xff) *
 				      (val & 0x100 ? (int64_t)FW_P : 8);
-			img_w64(&w->img, addr, val);
+			img_w64(&w->world.img, addr, val);
 			break;
 		}
 		applied++;

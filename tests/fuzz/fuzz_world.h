@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The synthetic kernel the fuzz targets start from: the same world as
- * tests/unit/test_core.c's world_build() (vmalloc, ioremap, vm_map_ram,
- * lazy, vmalloc_user, vmap, transient areas and two vmap_blocks, rb-trees
- * beside the lists) for any era, optionally with x86_64 page tables for
- * the own-page-table mode of crash --minimal.  Built through
- * tests/unit/memimg.c, which is compiled in unchanged.
+ * The synthetic kernel the fuzz targets start from: the unit tests' world
+ * (tests/unit/world.c: vmalloc, ioremap, vm_map_ram, lazy, vmalloc_user,
+ * vmap, transient areas and two vmap_blocks, rb-trees beside the lists)
+ * for any era, plus the kernel's vmalloc counter, optionally with x86_64
+ * page tables for the own-page-table mode of crash --minimal.  Built
+ * through tests/unit/memimg.c and world.c, compiled in unchanged.
  */
 #ifndef FUZZ_WORLD_H
 #define FUZZ_WORLD_H
@@ -14,15 +14,14 @@
 #include <stdint.h>
 
 #include "memimg.h"
+#include "world.h"
 
 #define FW_OBJ_BASE	0xffff888000100000ULL	/* memimg's OBJ_BASE */
 #define FW_PT_BASE	0x100000ULL		/* page-table pages (phys) */
 #define FW_DATA_PHYS	0x10000000ULL		/* vmalloc data copies (phys) */
 
 struct fworld {
-	struct img img;
-	uint64_t va[16];
-	int nr;
+	struct world world;	/* tests/unit/world.c's, as built there */
 	uint64_t obj_end;	/* img.brk after the build */
 	uint64_t pt_end;	/* own_pt: end of the page-table pages */
 	bool own_pt;

@@ -89,7 +89,7 @@ static uint64_t sym(struct fworld *w, const char *name)
 {
 	uint64_t addr = 0;
 
-	if (img_ops.symbol(&w->img, name, &addr))
+	if (img_ops.symbol(&w->world.img, name, &addr))
 		abort();
 	return addr;
 }
@@ -97,14 +97,14 @@ static uint64_t sym(struct fworld *w, const char *name)
 /* the vmap_block of the area at START: down its xarray as memimg built it */
 static uint64_t block_of(struct fworld *w, uint64_t start)
 {
-	uint64_t xa = img_vb_xa(&w->img, start), idx = img_vb_idx(start);
-	uint64_t node = img_r64(&w->img, xa + 8) - 2, shift;
+	uint64_t xa = img_vb_xa(&w->world.img, start), idx = img_vb_idx(start);
+	uint64_t node = img_r64(&w->world.img, xa + 8) - 2, shift;
 
 	for (;;) {
-		shift = img_r64(&w->img, node) & 0xff;
+		shift = img_r64(&w->world.img, node) & 0xff;
 		if (!shift)
-			return img_r64(&w->img, node + 40 + 8 * (idx & 63));
-		node = img_r64(&w->img, node + 40 +
+			return img_r64(&w->world.img, node + 40 + 8 * (idx & 63));
+		node = img_r64(&w->world.img, node + 40 +
 			       8 * ((idx >> shift) & 63)) - 2;
 	}
 }
@@ -136,10 +136,10 @@ static void image_seeds(void)
 		if (mode != 0 && mode != 1 && mode != 3 && mode != 11)
 			goto next;
 
-		va_a = w.va[0];
-		va_c = w.va[2];
-		va_g = w.va[5];
-		head = img_busy_head(&w.img, 0);
+		va_a = w.world.va[0];
+		va_c = w.world.va[2];
+		va_g = w.world.va[5];
+		head = img_busy_head(&w.world.img, 0);
 #define SEED(label, ...)                                                     \
 		do {                                                         \
 			s.len = 1;                                           \
@@ -157,7 +157,7 @@ static void image_seeds(void)
 		SEED("truncated-list", patch_u64(&s, &w, va_a + 40, head));
 		SEED("null-next", patch_u64(&s, &w, va_c + 40, 0));
 		SEED("va-end-below-start",
-		     patch_u64(&s, &w, w.va[1] + 8, FW_B - FW_P));
+		     patch_u64(&s, &w, w.world.va[1] + 8, FW_B - FW_P));
 		SEED("va-start-zero", patch_u64(&s, &w, va_g, 0));
 		SEED("vm-unmapped",
 		     patch_u64(&s, &w, va_a + 56, 0xffffc9dead000000ULL));
@@ -165,8 +165,8 @@ static void image_seeds(void)
 		SEED("rb-loop", patch_u64(&s, &w, va_a + 16 + 16, va_a + 16));
 		/* swap A and B: head -> B -> A -> C */
 		if (mode != 3) {
-			uint64_t a = va_a + 40, b = w.va[1] + 40,
-				 c = img_r64(&w.img, b);
+			uint64_t a = va_a + 40, b = w.world.va[1] + 40,
+				 c = img_r64(&w.world.img, b);
 
 			SEED("swapped", patch_u64(&s, &w, head, b);
 			     patch_u64(&s, &w, b, a); patch_u64(&s, &w, a, c));
@@ -180,7 +180,7 @@ static void image_seeds(void)
 				     patch_raw(&s, &w, vb + 32 + 8 * i, &ones,
 					       8));
 		SEED("xa-head-garbage",
-		     patch_u64(&s, &w, img_vb_xa(&w.img, FW_D) + 8,
+		     patch_u64(&s, &w, img_vb_xa(&w.world.img, FW_D) + 8,
 			       FW_OBJ_BASE + 0x102));
 		if ((mode & 3) == 3) {
 			SEED("huge-nr-nodes",
