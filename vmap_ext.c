@@ -401,10 +401,10 @@ static void identify(struct vx_ctx *ctx, uint64_t addr)
 	}
 	/* module memory: the kernel's module list, then crash's symbols */
 	if (vx_module_owner(ctx, addr, &mod) == VX_OK)
-		fprintf(fp, "%llx: module %s %s, %llx+%llx (struct module "
-			"%llx)\n", (unsigned long long)addr, mod.name, mod.part,
-			(unsigned long long)mod.base,
-			(unsigned long long)mod.size,
+		fprintf(fp, "%llx: module %s %s (%llx - %llx, struct "
+			"module %llx)\n", (unsigned long long)addr, mod.name,
+			mod.part, (unsigned long long)mod.base,
+			(unsigned long long)(mod.base + mod.size),
 			(unsigned long long)mod.module);
 	if (value_to_symstr(addr, sym, 16) && sym[0])
 		fprintf(fp, "%llx: %s\n", (unsigned long long)addr, sym);
@@ -723,7 +723,9 @@ static char *help_vmap[] = {
 "           and what the dump tells of it: for a vmap_block the vb region",
 "           holding it and its state; the task whose kernel stack it is",
 "           (CONFIG_VMAP_STACK, found on the kernel's own task lists);",
-"           guard page; lazy (freed, not purged); the symbol there.",
+"           the module whose text or data it is, and which part (from",
+"           the kernel's module list, so also under --minimal); guard",
+"           page; lazy (freed, not purged); the symbol there.",
 "",
 "     read  display length bytes of vmap space from address, in the",
 "           format of \"rd\".  Pages are read through the page tables;",
@@ -791,6 +793,11 @@ static char *help_vmap[] = {
 "    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
 "       3  ffff8880001439d8  ffff88800015d780  ffffc90000070000 - ffffc90000075000       20480  vmalloc            4  kernel_clone+0xa0",
 "    ffffc90000070010: kernel stack of PID 13 (ksoftirqd/0), task ffff888000230000",
+"    crash> vmap list ffffffffa00040c8",
+"    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
+"       0  ffff8880003a5af8  ffff888000271a20  ffffffffa0004000 - ffffffffa0006000        8192  vmalloc            1  load_module+0x70f",
+"    ffffffffa00040c8: module vx_fixture_mod rodata (ffffffffa0004000 - ffffffffa0005000, struct module ffffffffa0002200)",
+"    ffffffffa00040c8: vx_mod_rodata+0x8",
 "    %s> vmap list ffffc90000401234",
 "    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
 "       0  ffff8880002a9630                 -  ffffc90000400000 - ffffc90000800000     4194304  vmap_block        14  -",

@@ -513,7 +513,7 @@ def main():
     for i, (name, sec, part, addr) in enumerate(mods):
         txt = open(p("mod%d.txt" % i)).read() \
             if os.path.exists(p("mod%d.txt" % i)) else ""
-        want = "%x: module %s %s," % (addr + 8, name, part)
+        want = "%x: module %s %s (" % (addr + 8, name, part)
         check(want in txt, "%s: module %s %s at %x: want %r, got %r" % (
             label, name, sec, addr, want, txt.strip().splitlines()))
 
