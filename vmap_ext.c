@@ -215,17 +215,37 @@ static const struct vx_ops crash_ops = {
 	.interrupted = crash_interrupted,
 };
 
+/*
+ * The link-time address of a function, for libdw to find its unit in
+ * .debug_aranges: crash relocates symbols by -kt->relocate (KASLR).
+ */
+static int crash_link_addr(void *priv, const char *name, uint64_t *addr)
+{
+	(void)priv;
+	if (!symbol_exists((char *)name))
+		return -1;
+	*addr = symbol_value((char *)name);
+	if (kt->flags & RELOC_SET)
+		*addr += kt->relocate;
+	return 0;
+}
+
 static void open_dwarf(void)
 {
+	static char provider[64];
 	char err[VX_ERRLEN];
 
 	if (vx_dwarf || getenv("VMAP_EXT_NO_LIBDW"))
 		return;
-	vx_dwarf = vx_dwarf_open(pc->namelist, err, sizeof(err));
-	if (vx_dwarf)
-		vx_provider = "libdw (vmlinux DWARF)";
-	else if (CRASHDEBUG(1))
+	vx_dwarf = vx_dwarf_open(pc->namelist, crash_link_addr, NULL, err,
+				 sizeof(err));
+	if (vx_dwarf) {
+		snprintf(provider, sizeof(provider), "libdw (vmlinux DWARF, "
+			 "%s)", vx_dwarf_how(vx_dwarf));
+		vx_provider = provider;
+	} else if (CRASHDEBUG(1)) {
 		error(INFO, "libdw: %s; using crash's gdb for types\n", err);
+	}
 }
 
 /* Set the session context up once; a failure is retried next time. */

@@ -11,8 +11,20 @@
 
 struct vx_dwarf;
 
-/* NULL on failure, with the reason in ERR. */
-struct vx_dwarf *vx_dwarf_open(const char *vmlinux, char *err, size_t errlen);
+#include <stdint.h>
+
+/* The link-time address of function NAME (0), or -1 if there is none. */
+typedef int (*vx_dwarf_addr_fn)(void *priv, const char *name,
+				uint64_t *addr);
+
+/*
+ * NULL on failure, with the reason in ERR.  ADDR_OF (may be NULL) lets
+ * the units be found through .debug_aranges instead of by their names.
+ */
+struct vx_dwarf *vx_dwarf_open(const char *vmlinux, vx_dwarf_addr_fn addr_of,
+			       void *priv, char *err, size_t errlen);
+/* How the DWARF was loaded: "compact", "sparse" or "mapped". */
+const char *vx_dwarf_how(const struct vx_dwarf *dw);
 /* Offset and size of TYPE.MEMBER, or of TYPE itself if MEMBER is NULL. */
 int vx_dwarf_member(struct vx_dwarf *dw, const char *type, const char *member,
 		    long *off, long *size);

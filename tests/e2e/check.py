@@ -290,6 +290,10 @@ def main():
             mods.append((f["name"], sec, part, int(f[sec], 16)))
     for i, (name, sec, part, addr) in enumerate(mods):
         cmds.append("vmap list %x > mod%d.txt" % (addr + 8, i))
+    # ... and as crash's own `mod` sees it (full mode: the module's text
+    # base and struct module); its line for our module is read after
+    if mods and "--minimal" not in args.flags:
+        cmds.append("mod > crashmod.txt")
     # vmap read against crash's rd, where rd can read
     vma = [r for r in man if r["kind"] == "vmalloc" and r["state"] == "used"]
     rd_addr = vma[0]["addr"] + 64
@@ -516,6 +520,22 @@ def main():
         want = "%x: module %s %s (" % (addr + 8, name, part)
         check(want in txt, "%s: module %s %s at %x: want %r, got %r" % (
             label, name, sec, addr, want, txt.strip().splitlines()))
+
+    # ... and crash's `mod`: its struct module and text base agree
+    if os.path.exists(p("crashmod.txt")) and mods and \
+            "--no_modules" not in args.used_flags:
+        line = [l.split() for l in open(p("crashmod.txt"))
+                if len(l.split()) >= 4 and l.split()[1] == mods[0][0]]
+        check(line, "%s: crash's mod does not list %s" % (label, mods[0][0]))
+        if line:
+            struct_mod, base = int(line[0][0], 16), int(line[0][2], 16)
+            txt = open(p("mod0.txt")).read() \
+                if os.path.exists(p("mod0.txt")) else ""
+            check(base == mods[0][3] and
+                  "struct module %x)" % struct_mod in txt,
+                  "%s: crash's mod says %s at %x (struct module %x), vmap "
+                  "says %r" % (label, mods[0][0], base, struct_mod,
+                               txt.strip().splitlines()[-2:]))
 
     # 6. bad arguments
     for i, cmd in enumerate(bad):

@@ -36,6 +36,7 @@ static FILE *fuzz_fopen(const char *path, const char *mode);
 
 /* ---- crash's globals ---- */
 struct program_context program_context, *pc = &program_context;
+struct kernel_table kernel_table, *kt = &kernel_table;
 FILE *fp;
 char *args[MAXARGS];
 int argcnt, argerrs;
