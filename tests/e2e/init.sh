@@ -14,6 +14,18 @@ exec </dev/console >/dev/console 2>&1
 # no_hash_pointers on the kernel command line
 echo 0 > /proc/sys/kernel/kptr_restrict 2>/dev/null || true
 
+# the fixture module (not in the SLUB_TINY variant): prints where its
+# text and data landed ("VXFIX module ...").  Loaded before the lazy
+# free below: setting module memory read-only calls vm_unmap_aliases(),
+# which would purge that lazy area.
+for ko in /lib/modules/*.ko; do
+	[ -f "$ko" ] && insmod "$ko"
+done
+# its init memory is vfree()d by a worker after an RCU grace period:
+# let that happen now, so the tables below and the dump agree (the
+# areas are lazy in both)
+[ -f /lib/modules/vx_fixture_mod.ko ] && sleep 2
+
 # vx_fixture: vfree() the "vmalloc_freed" area now (after mark_rodata_ro,
 # whose vm_unmap_aliases() would have purged it) and print "VXFIX done"
 if [ -e /sys/module/vx_fixture/parameters/free_lazy ]; then
@@ -21,12 +33,6 @@ if [ -e /sys/module/vx_fixture/parameters/free_lazy ]; then
 else
 	echo "VXFIX-WARNING no /sys/module/vx_fixture/parameters/free_lazy"
 fi
-
-# the fixture module (not in the SLUB_TINY variant): prints where its
-# text and data landed ("VXFIX module ...")
-for ko in /lib/modules/*.ko; do
-	[ -f "$ko" ] && insmod "$ko"
-done
 
 # keep kernel messages off the console while the tables are printed
 echo 1 > /proc/sys/kernel/printk 2>/dev/null || true

@@ -432,7 +432,8 @@ for r in recs:
         if a in starts and "unpurged" in starts[a][3]:
             notes.append("vmalloc_freed 0x%x is an unpurged vm_area" % a)
         else:
-            notes.append("WARNING: vmalloc_freed 0x%x not listed as unpurged (purged before the dump?)" % a)
+            # the lazy area of the fixture: init.sh must not let it be purged
+            errors.append("vmalloc_freed 0x%x not listed as unpurged (purged before the dump?)" % a)
     elif k == "vb":
         inside = [x for x in areas if x[0] <= a < x[1] and "vm_map_ram" in x[3]]
         if not inside:

@@ -21,6 +21,17 @@ for v in $KERNELS; do
 	dumps+=("$v=$dir")
 done
 
+# the layouts must not depend on how libdw was given the DWARF
+agree=$(mktemp)
+gcc -std=gnu11 -O2 -Wall -Wextra -I"$ROOT/include" -o "$agree" \
+	"$HERE/dwarf_agree.c" "$ROOT/src/vx_dwarf.c" -ldw -lelf
+for entry in "${dumps[@]}"; do
+	kdir=$(dirname "$(readlink -f "${entry#*=}/vmlinux")")
+	echo -n "${entry%%=*}: "
+	"$agree" "$kdir/vmlinux" "$kdir/System.map" || rc=1
+done
+rm -f "$agree"
+
 for host in $HOSTS; do
 	if [ "$host" = native ]; then
 		crash=${VX_CRASH:-/usr/bin/crash}
