@@ -42,18 +42,53 @@ static unsigned long area_pages(const struct vx_ctx *ctx,
 	return (area->end - area->start) / ctx->page_size;
 }
 
+/*
+ * Rows are formatted by hand: with 50,000 areas, fprintf's format parsing
+ * was most of the time `vmap list` spent in its own code.  Each helper
+ * right-aligns (or, with LEFT, left-aligns) in WIDTH columns at P and
+ * returns the end.
+ */
+static char *put_num(char *p, uint64_t val, unsigned int base, int width)
+{
+	char digits[24];
+	int n = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[val % base];
+		val /= base;
+	} while (val);
+	for (; width > n; width--)
+		*p++ = ' ';
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
+static char *put_str(char *p, const char *str, int width, bool left)
+{
+	int len = strlen(str);
+
+	for (; !left && width > len; width--)
+		*p++ = ' ';
+	memcpy(p, str, len);
+	p += len;
+	for (; left && width > len; width--)
+		*p++ = ' ';
+	return p;
+}
+
 static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
 		     const struct vx_block *blk)
 {
-	char vm[HEX + 1] = "-", pages[24] = "-", caller[128] = "-";
+	char caller[128] = "-", row[64 + 5 * HEX + sizeof(caller) + 48];
+	char *p = row;
+	unsigned long pages = 0;
 
-	if (area->vm)
-		snprintf(vm, sizeof(vm), "%" PRIx64, area->vm);
 	if (blk)
-		snprintf(pages, sizeof(pages), "%lu", blk->used);
+		pages = blk->used;
 	else if (area->kind != VX_K_LAZY && area->kind != VX_K_TRANSIENT &&
-		 area->kind != VX_K_VMAP_BLOCK && area_pages(ctx, area))
-		snprintf(pages, sizeof(pages), "%lu", area_pages(ctx, area));
+		 area->kind != VX_K_VMAP_BLOCK)
+		pages = area_pages(ctx, area);
 	if (area->vm_valid && area->vm_caller) {
 		ctx->ops->symbolize(ctx->priv, area->vm_caller, caller,
 				    sizeof(caller));
@@ -61,15 +96,32 @@ static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
 			snprintf(caller, sizeof(caller), "%" PRIx64,
 				 area->vm_caller);
 	}
-	if (ctx->era == VX_ERA_NODES)
-		fprintf(fp, "%4d  ", area->node);
-	fprintf(fp, "%16" PRIx64 "  %16s  %16" PRIx64 " - %16" PRIx64
-		"  %10" PRIu64 "  %-13s %6s  %s", area->va, vm, area->start,
-		area->end, area->end - area->start, vx_kind_name(area->kind),
-		pages, caller);
-	if (area->vm_valid && area->vm_phys_addr)
-		fprintf(fp, " phys=%" PRIx64, area->vm_phys_addr);
-	fputc('\n', fp);
+	if (ctx->era == VX_ERA_NODES) {
+		p = put_num(p, area->node < 0 ? 0 : area->node, 10, 4);
+		p = put_str(p, "", 2, false);
+	}
+	p = put_num(p, area->va, 16, HEX);
+	p = put_str(p, "", 2, false);
+	p = area->vm ? put_num(p, area->vm, 16, HEX) :
+		       put_str(p, "-", HEX, false);
+	p = put_str(p, "", 2, false);
+	p = put_num(p, area->start, 16, HEX);
+	p = put_str(p, " - ", 3, false);
+	p = put_num(p, area->end, 16, HEX);
+	p = put_str(p, "", 2, false);
+	p = put_num(p, area->end - area->start, 10, 10);
+	p = put_str(p, "", 2, false);
+	p = put_str(p, vx_kind_name(area->kind), 13, true);
+	p = put_str(p, "", 1, false);
+	p = pages || blk ? put_num(p, pages, 10, 6) : put_str(p, "-", 6, false);
+	p = put_str(p, "", 2, false);
+	p = put_str(p, caller, 0, false);
+	if (area->vm_valid && area->vm_phys_addr) {
+		p = put_str(p, " phys=", 0, false);
+		p = put_num(p, area->vm_phys_addr, 16, 0);
+	}
+	*p++ = '\n';
+	fwrite(row, 1, p - row, fp);
 }
 
 static int region_row(const struct vx_vb_region *reg, void *arg)
