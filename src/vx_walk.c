@@ -30,6 +30,8 @@ struct vx_list {
 	uint64_t stack[TREE_DEPTH];
 	int sp;
 	uint64_t prev_start;
+	uint64_t skip_below;	/* tree after a fall-back: the list gave
+				 * every area up to here */
 	unsigned long count;
 	int node;
 	enum vx_state state;
@@ -85,16 +87,24 @@ static int tree_start(struct vx_ctx *ctx, struct vx_list *lst)
 	return tree_push_left(ctx, lst, top);
 }
 
+/* Could [START, END) be a vmap area at all? */
+static bool range_ok(const struct vx_ctx *ctx, uint64_t start, uint64_t end)
+{
+	return start < end &&
+	       end - start <= ctx->vmalloc_end - ctx->vmalloc_start;
+}
+
 /*
- * Start LST's tree walk at its first area whose FIELD (va_start or
- * va_end: both grow in tree order) is above KEY, in O(depth): the stack
- * then holds the in-order successors to visit.  KEY 0: at the first.
+ * Start LST's tree walk at its first area whose va_start (or, with
+ * BY_END, va_end: both grow in tree order) is above KEY, in O(depth):
+ * the stack then holds the in-order successors to visit.  KEY 0: at the
+ * first.  A node with a damaged range cannot steer the descent: -1.
  */
 static int tree_seek_by(struct vx_ctx *ctx, struct vx_list *lst,
-			struct vx_field field, uint64_t key)
+			bool by_end, uint64_t key)
 {
 	const struct vx_layout *l = &ctx->l;
-	uint64_t node, val;
+	uint64_t node, start, end;
 	int depth = 0;
 
 	lst->tree = true;
@@ -105,9 +115,12 @@ static int tree_seek_by(struct vx_ctx *ctx, struct vx_list *lst,
 		if (lst->sp == TREE_DEPTH || ++depth > TREE_DEPTH ||
 		    (node & 7) || node <= (uint64_t)l->va_rb_node.off ||
 		    vx_read_ulong(ctx, node - l->va_rb_node.off +
-				  field.off, &val))
+				  l->va_start.off, &start) ||
+		    vx_read_ulong(ctx, node - l->va_rb_node.off +
+				  l->va_end.off, &end) ||
+		    !range_ok(ctx, start, end))
 			return -1;
-		if (key && val <= key) {
+		if (key && (by_end ? end : start) <= key) {
 			if (vx_read_ulong(ctx, node + l->rb_right.off, &node))
 				return -1;
 			continue;
@@ -122,7 +135,7 @@ static int tree_seek_by(struct vx_ctx *ctx, struct vx_list *lst,
 /* ... after the area starting at AFTER. */
 static int tree_seek(struct vx_ctx *ctx, struct vx_list *lst, uint64_t after)
 {
-	return tree_seek_by(ctx, lst, ctx->l.va_start, after);
+	return tree_seek_by(ctx, lst, false, after);
 }
 
 static bool can_fall_back(struct vx_ctx *ctx, const struct vx_list *lst)
@@ -162,7 +175,10 @@ static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
 	 * last area the list gave (it gave all below in order).
 	 */
 	if (can_fall_back(ctx, lst) &&
-	    tree_seek(ctx, lst, lst->prev_start) == 0) {
+	    (tree_seek(ctx, lst, lst->prev_start) == 0 ||
+	     tree_start(ctx, lst) == 0)) {
+		/* from the first area, if damage stopped the descent */
+		lst->skip_below = lst->prev_start;
 		vx_warn(ctx, "%s: %s at %llx after %lu entries; continuing "
 			"from the rb-tree", name, why,
 			(unsigned long long)addr, lst->count);
@@ -257,14 +273,17 @@ static bool list_goes_back(struct vx_ctx *ctx, const struct vx_list *lst,
 			   uint64_t start)
 {
 	const struct vx_layout *l = &ctx->l;
-	uint64_t link = lst->next, next_start;
+	uint64_t link = lst->next, next_start, next_end;
 
 	if (!can_fall_back(ctx, lst) || link == lst->head ||
 	    link <= (uint64_t)l->va_list.off || (link & 7) ||
 	    vx_read_ulong(ctx, link - l->va_list.off + l->va_start.off,
-			  &next_start))
+			  &next_start) ||
+	    vx_read_ulong(ctx, link - l->va_list.off + l->va_end.off,
+			  &next_end))
 		return false;
-	return next_start <= start;
+	/* a damaged entry is skipped when its turn comes, not a reorder */
+	return range_ok(ctx, next_start, next_end) && next_start <= start;
 }
 
 /* Advance LST to its next valid entry; sets lst->done at the end. */
@@ -296,18 +315,7 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 		area->va_flags = vx_get(buf, l->va_flags);
 		area->node = lst->node;
 		area->state = lst->state;
-		if (area->start <= lst->prev_start && lst->prev_start) {
-			if (lst->tree) {
-				list_stop(ctx, lst, "tree out of order", va);
-				lst->done = true;
-				return;
-			}
-			list_stop(ctx, lst, "list out of order (cycle?)", va);
-			continue;
-		}
-		if (area->end <= area->start ||
-		    area->end - area->start > ctx->vmalloc_end -
-					      ctx->vmalloc_start) {
+		if (!range_ok(ctx, area->start, area->end)) {
 			vx_warn(ctx, "vmap_area %llx: range %llx-%llx is "
 				"empty, inverted or larger than vmalloc "
 				"space; skipped", (unsigned long long)va,
@@ -323,6 +331,18 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			continue;
 		}
 		lst->skipped = 0;
+		/* the tree after a fall-back: what the list gave already */
+		if (lst->tree && area->start <= lst->skip_below)
+			continue;
+		if (area->start <= lst->prev_start && lst->prev_start) {
+			if (lst->tree) {
+				list_stop(ctx, lst, "tree out of order", va);
+				lst->done = true;
+				return;
+			}
+			list_stop(ctx, lst, "list out of order (cycle?)", va);
+			continue;
+		}
 		/*
 		 * Two neighbours swapped (B before A) show only at A, after
 		 * B went out: look one entry ahead, and if the list goes
@@ -488,7 +508,7 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags, uint64_t from,
 		}
 		/* from an address: start in the tree, at the area holding it */
 		if (from && can_fall_back(ctx, &walk->lists[i])) {
-			if (tree_seek_by(ctx, &walk->lists[i], l->va_end,
+			if (tree_seek_by(ctx, &walk->lists[i], true,
 					 from) == 0) {
 				list_advance(ctx, &walk->lists[i]);
 				continue;

@@ -552,6 +552,39 @@ out:
 	world_free(&w);
 }
 
+/*
+ * A damaged va_start right after an intact area (the sweep's "va_start
+ * -> its own address"): the look-ahead must not take it for a reorder,
+ * the tree walk after a fall-back must skip it; only it is lost.
+ */
+static void test_bad_start(enum img_era era, bool list_broken_too)
+{
+	struct collected col = { .nr = 0 };
+	struct world w;
+	int i;
+
+	world_build(&w, era, 4, 0xf);
+	img_w64(&w.img, w.va[2], w.va[2]);	/* C.va_start = &C */
+	if (list_broken_too)			/* A -> unmapped: to the tree */
+		img_w64(&w.img, w.va[0] + 40, 0xffffc9dead000000ULL);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+	CHECK(col.nr == w.nr - 1 && !by_start(&col, C_START),
+	      "era %s%s: %d of %d areas:\n%s", era_name(era),
+	      list_broken_too ? " (tree)" : "", col.nr, w.nr,
+	      w.img.warnings);
+	for (i = 1; i < col.nr; i++)
+		CHECK(col.areas[i - 1].start < col.areas[i].start,
+		      "era %s: area %d out of order", era_name(era), i);
+	CHECK(strstr(w.img.warnings, "skipped"), "era %s: not named:\n%s",
+	      era_name(era), w.img.warnings);
+out:
+	world_free(&w);
+}
+
 static void test_corrupt_values(void)
 {
 	struct collected col = { .nr = 0 };
@@ -1056,7 +1089,9 @@ int main(void)
 		test_read_block(era);
 		test_corrupt_list(era);
 		test_find_from(era);
+		test_bad_start(era, false);
 		if (era != ERA_69) {
+			test_bad_start(era, true);
 			test_list_damage(era, true);
 			test_list_damage(era, false);
 		}
