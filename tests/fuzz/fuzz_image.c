@@ -112,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct walk wk;
 	struct vx_area area;
 	struct vx_task task;
+	struct vx_module mod;
 	unsigned long problems;
 	uint64_t pages[3];
 	int i;
@@ -178,6 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vx_print_read(&ctx, devnull, FW_D + 3 * FW_P + 4000, 200, &dopts);
 	/* (vx_vmalloc_counter() runs inside vx_print_callers()) */
 	vx_stack_owner(&ctx, FW_A, &task);
+	vx_module_owner(&ctx, WORLD_MOD_TEXT + 0x10, &mod);
+	vx_module_owner(&ctx, WORLD_MOD_DATA + 0x4010, &mod);
 	pages[0] = (FW_C + 5 * FW_P) & 0xffffffffULL;
 	pages[1] = wp->own_pt ? FW_DATA_PHYS + 3 * FW_P : FW_D & 0xffffffffULL;
 	pages[2] = 0xfed00000;

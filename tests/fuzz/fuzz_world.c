@@ -91,6 +91,8 @@ void fworld_build(struct fworld *w, unsigned char mode)
 	counter = img_alloc(img, 8);
 	img_w64(img, counter, 6);
 	img_sym_add(img, "nr_vmalloc_pages", counter);
+	/* the modules list, for vx_module_owner() (objects added last) */
+	world_add_modules(&w->world);
 
 	w->own_pt = mode & 8;
 	if (w->own_pt)

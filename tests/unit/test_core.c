@@ -917,36 +917,6 @@ static void pt_map(struct img *img, uint64_t pgd, int levels, uint64_t va,
  * core_layout/init_layout, both on the kernel's modules list; plus a
  * list that loops without coming back to its head.
  */
-static uint64_t add_module(struct img *img, uint64_t head, const char *name)
-{
-	uint64_t mod = img_alloc(img, 0x400);
-
-	img_write(img, mod + img_off(img, "module", "name"), name,
-		  strlen(name) + 1);
-	img_list_add_tail(img, head, mod + img_off(img, "module", "list"));
-	return mod;
-}
-
-static void module_layouts(struct img *img, bool per_type)
-{
-	img_member_set(img, "module", "list", 8, 16);
-	img_member_set(img, "module", "name", 24, 56);
-	if (per_type) {
-		img_member_set(img, "module", "mem", 0x100, 7 * 0x40);
-		img_member_set(img, "module_memory", NULL, 0, 0x40);
-		img_member_set(img, "module_memory", "base", 0, 8);
-		img_member_set(img, "module_memory", "size", 8, 4);
-		return;
-	}
-	img_member_set(img, "module", "core_layout", 0x100, 0x40);
-	img_member_set(img, "module", "init_layout", 0x140, 0x40);
-	img_member_set(img, "module_layout", "base", 0, 8);
-	img_member_set(img, "module_layout", "size", 8, 4);
-	img_member_set(img, "module_layout", "text_size", 12, 4);
-	img_member_set(img, "module_layout", "ro_size", 16, 4);
-	img_member_set(img, "module_layout", "ro_after_init_size", 20, 4);
-}
-
 static void check_owner(struct world *w, uint64_t addr, const char *name,
 			const char *part)
 {
@@ -966,33 +936,13 @@ static void check_owner(struct world *w, uint64_t addr, const char *name,
 
 static void test_modules(bool per_type)
 {
-	const uint64_t text = 0xffffffffa0000000ULL, data = text + 0x10000;
+	const uint64_t text = WORLD_MOD_TEXT, data = WORLD_MOD_DATA;
 	struct world w;
-	uint64_t head, mod, mod2, layout;
+	uint64_t head, mod2;
 
 	memset(&w, 0, sizeof(w));
 	img_init(&w.img, per_type ? ERA_69 : ERA_61, 2, 0x3);
-	module_layouts(&w.img, per_type);
-	head = img_alloc(&w.img, 16);
-	img_list_init(&w.img, head);
-	img_sym_add(&w.img, "modules", head);
-	add_module(&w.img, head, "other");	/* no memory: never matches */
-	mod = add_module(&w.img, head, "vx_mod");
-	if (per_type) {
-		img_w64(&w.img, mod + 0x100, text);		/* MOD_TEXT */
-		img_w32(&w.img, mod + 0x108, 0x3000);
-		img_w64(&w.img, mod + 0x140, data);		/* MOD_DATA */
-		img_w32(&w.img, mod + 0x148, 0x1000);
-		img_w64(&w.img, mod + 0x180, data + 0x4000);	/* MOD_RODATA */
-		img_w32(&w.img, mod + 0x188, 0x1000);
-	} else {
-		layout = mod + 0x100;
-		img_w64(&w.img, layout, text);
-		img_w32(&w.img, layout + 8, 0x6000);	/* size */
-		img_w32(&w.img, layout + 12, 0x3000);	/* text_size */
-		img_w32(&w.img, layout + 16, 0x4000);	/* ro_size */
-		img_w32(&w.img, layout + 20, 0x5000);	/* ro_after_init */
-	}
+	head = world_add_modules(&w);
 	img_build_trees(&w.img);
 	if (world_ctx(&w)) {
 		CHECK(0, "init: %s", w.ctx.err);
@@ -1012,7 +962,7 @@ static void test_modules(bool per_type)
 	}
 	check_owner(&w, 0xffffffff81000000ULL, NULL, NULL);
 	/* a loop that never returns to the head ends, with an error */
-	mod2 = add_module(&w.img, head, "looped");
+	mod2 = world_add_module(&w.img, head, "looped");
 	img_w64(&w.img, mod2 + 8, mod2 + 8);
 	vx_cache_flush(&w.ctx);
 	check_owner(&w, 0xffffffff81000000ULL, NULL, NULL);

@@ -51,6 +51,13 @@ uint64_t add_block(struct world *w, uint64_t start,
 void world_build(struct world *w, enum img_era era, unsigned int nr_cpus,
 		 uint64_t possible);
 int world_ctx(struct world *w);
+/* the kernel's modules list with two modules (see world.c); its head */
+#define WORLD_MOD_TEXT	0xffffffffa0000000ULL
+#define WORLD_MOD_DATA	(WORLD_MOD_TEXT + 0x10000)
+uint64_t world_add_modules(struct world *w);
+/* one more module NAME on the list at HEAD, no memory; its address */
+uint64_t world_add_module(struct img *img, uint64_t head,
+			  const char *name);
 void world_free(struct world *w);
 
 #endif /* WORLD_H */
