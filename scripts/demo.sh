@@ -7,8 +7,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=$("$ROOT/tests/e2e/mkfixture.sh" "${VX_DEMO_KERNEL:-6.12}" | tail -n 1)
 flags=$(sed -e 's/^crash//' -e 's/ -s / /' -e 's/vmlinux vmcore//' \
 	"$dir/crash-flags")
-block=$(awk '/kind=vb/ && /state=used/ && /pages=4/ {
+# a used vb region of several pages: the read below crosses its first
+# page boundary, where the kernel's own vmap_ram_vread_iter() goes wrong
+block=$(awk '/kind=vb/ && /state=used/ && /pages=[2-9]/ {
 	sub("addr=0x", "", $3); print $3; exit }' "$dir/manifest.txt")
+[ -n "$block" ] || { echo "demo: no used vb region in $dir/manifest.txt" >&2; exit 1; }
 cmds=$(mktemp)
 trap 'rm -f "$cmds"' EXIT
 cat > "$cmds" <<CMDS
