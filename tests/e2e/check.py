@@ -294,6 +294,9 @@ def main():
     # base and struct module); its line for our module is read after
     if mods and "--minimal" not in args.flags:
         cmds.append("mod > crashmod.txt")
+    # ... and the stack owners against crash's own task table
+    if "--minimal" not in args.flags:
+        cmds.append("ps > crashps.txt")
     # vmap read against crash's rd, where rd can read
     vma = [r for r in man if r["kind"] == "vmalloc" and r["state"] == "used"]
     rd_addr = vma[0]["addr"] + 64
@@ -536,6 +539,28 @@ def main():
                   "%s: crash's mod says %s at %x (struct module %x), vmap "
                   "says %r" % (label, mods[0][0], base, struct_mod,
                                txt.strip().splitlines()[-2:]))
+
+    # ... and crash's `ps` knows each of those tasks by that PID
+    if os.path.exists(p("crashps.txt")):
+        ps = set()
+        for line in open(p("crashps.txt")):
+            f = line.replace(">", " ").split()
+            if len(f) >= 4 and f[0].isdigit() and \
+               re.match(r"^[0-9a-f]{16}$", f[3]):
+                ps.add((int(f[0]), int(f[3], 16)))
+        owners = 0
+        for i in range(len(probe)):
+            txt = open(p("owner%d.txt" % i)).read() \
+                if os.path.exists(p("owner%d.txt" % i)) else ""
+            m = re.search(r"kernel stack of PID (\d+) \(.*\), task "
+                          r"([0-9a-f]+)", txt)
+            if m:
+                owners += 1
+                check((int(m[1]), int(m[2], 16)) in ps,
+                      "%s: crash's ps has no PID %s with task %s" % (
+                          label, m[1], m[2]))
+        check(owners and ps, "%s: no owner to compare with crash's ps" %
+              label)
 
     # 6. bad arguments
     for i, cmd in enumerate(bad):
