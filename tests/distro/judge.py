@@ -25,21 +25,13 @@ import tempfile
 sys.dont_write_bytecode = True     # no __pycache__ in tests/e2e
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "e2e"))
-from check import parse_vmallocinfo, expected_kinds, parse_list  # noqa: E402
+import check as e2e  # noqa: E402
+from check import (check, failures, parse_vmallocinfo,  # noqa: E402
+                   expected_kinds, parse_list)
 
 PAGE = 4096
 START_KERNEL_MAP = 0xffffffff80000000
 STACKISH = ("kernel_clone", "copy_process", "dup_task_struct", "fork_idle")
-failures = []
-checks = 0
-
-
-def check(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(msg)
-    return cond
 
 
 # ---- the vmcore, read independently of crash and vmap -------------------------
@@ -430,7 +422,7 @@ def main():
     print("%s: %d checks, %d failed; %d vmallocinfo rows matched of %d, "
           "%d list rows, %d reads; types from %s; %s (crash -s %s, "
           "attempt %d)" % (
-              label, checks, len(failures), matched, len(vmi), len(rows),
+              label, e2e.checks, len(failures), matched, len(vmi), len(rows),
               len(reads), provider, ck.splitlines()[0] if ck else "no check",
               args.flags, attempts))
     for t in tolerated:

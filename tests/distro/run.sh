@@ -160,8 +160,8 @@ else
 fi
 
 # ---- 2. boot and dump --------------------------------------------------------
-BUSYBOX=/bin/busybox
-QEMU=qemu-system-x86_64
+# shellcheck source=tests/e2e/guest.sh
+. "$ROOT/tests/e2e/guest.sh"
 section() {
 	awk -v b="#== $1-BEGIN ==" -v e="#== $1-END ==" \
 		'$0 == b { f = 1 } f && !/^[ \t]*(#|$)/ { print } $0 == e { f = 0 }' "$SELF"
@@ -170,108 +170,28 @@ KEY=$({
 	echo "busybox=$("$BUSYBOX" 2>&1 | head -n1)"
 	echo "qemu=$("$QEMU" --version | head -n1)"
 	echo "qemu_fw_cfg.ko=$(sha256sum <"$ENTRY/qemu_fw_cfg.ko")"
-	echo "--- init.sh"; cat "$HERE/init.sh"
+	echo "--- init.sh"; cat "$ROOT/tests/e2e/init.sh"
+	echo "--- guest.sh"; cat "$ROOT/tests/e2e/guest.sh"
 	echo "--- boot"; section BOOT
 } | sha256sum | cut -c1-12)
 DDIR="$ENTRY/dump-$KEY"
 
 #== BOOT-BEGIN ==
 QEMU_APPEND="console=ttyS0 nokaslr no_hash_pointers panic=-1"
-qemu_args() { # fills QARGS; $1 = bzImage, $2 = initramfs, $3 = QMP socket, $4 = console log
-	QARGS=(-accel tcg -smp 4 -m 1G -no-reboot
-		-display none -vga none -monitor none -serial "file:$4"
-		-kernel "$1" -initrd "$2"
-		-device vmcoreinfo -qmp "unix:$3,server,nowait"
-		-append "$QEMU_APPEND")
-}
-
-make_initramfs() { # $1 = output .cpio.gz
-	local root a
-	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp}
-	cp "$BUSYBOX" "$root/bin/busybox"
-	for a in $("$BUSYBOX" --list); do
-		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
-	done
-	if [ -f "$ENTRY/qemu_fw_cfg.ko" ]; then
-		mkdir -p "$root/lib/modules"
-		cp "$ENTRY/qemu_fw_cfg.ko" "$root/lib/modules/"
-	fi
-	cp "$HERE/init.sh" "$root/init"
-	chmod 755 "$root/init"
-	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
-	mknod -m 666 "$root/dev/null" c 1 3 2>/dev/null || true
-	(cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --reproducible --quiet | gzip -9n) >"$1"
-	rm -rf "$root"
-}
-
-
-console_tail() { # $1 = console log
-	log "console tail:"
-	tr -d '\r' <"$1" 2>/dev/null | tail -n 40 >&2 || true
-}
 
 make_dump() {
-	local tmp sock qdir qpid t
+	local tmp sec
 	tmp="$ENTRY/.tmp-dump-$KEY.$$"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	make_initramfs "$tmp/initramfs.cpio.gz"
-	qdir=$(mktemp -d /tmp/vxqmp.XXXXXX)
-	sock="$qdir/qmp.sock"
-	qemu_args "$ENTRY/vmlinuz" "$tmp/initramfs.cpio.gz" "$sock" "$tmp/console.log"
-	printf '%q ' "$QEMU" "${QARGS[@]}" |
-		sed -e "s|$ENTRY/|KERNELDIR/|g" -e "s|$tmp/|DUMPDIR/|g" -e "s|$sock|QMP.sock|" >"$tmp/qemu-cmdline.txt"
-	echo >>"$tmp/qemu-cmdline.txt"
-	log "booting $KVER in QEMU (TCG, 4 vCPUs, 1 GiB; timeout ${BOOT_TIMEOUT}s)"
-	t=$SECONDS
-	"$QEMU" "${QARGS[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
-	qpid=$!
-	# shellcheck disable=SC2064
-	trap "kill $qpid 2>/dev/null; rm -rf '$qdir'" EXIT
-	while :; do
-		if [ -f "$tmp/console.log" ] && grep -q '^VXFIX-READY' "$tmp/console.log"; then
-			break
-		fi
-		if ! kill -0 "$qpid" 2>/dev/null; then
-			console_tail "$tmp/console.log"
-			cat "$tmp/qemu.out" >&2
-			die "QEMU exited before VXFIX-READY ($tmp)"
-		fi
-		if [ $((SECONDS - t)) -ge "$BOOT_TIMEOUT" ]; then
-			kill "$qpid" 2>/dev/null || true
-			console_tail "$tmp/console.log"
-			die "timeout: no VXFIX-READY after ${BOOT_TIMEOUT}s ($tmp)"
-		fi
-		sleep 1
-	done
-	timing "boot (to VXFIX-READY)" $((SECONDS - t))
-	log "guest ready after $((SECONDS - t)) s; dumping guest memory"
-	t=$SECONDS
-	if ! timeout 900 "$PY" "$(dirname "$HERE")/e2e/qmp_dump.py" "$sock" \
-		"$tmp/vmcore" 600 >&2; then
-		kill "$qpid" 2>/dev/null || true
-		console_tail "$tmp/console.log"
-		die "QMP dump failed"
-	fi
-	for _ in $(seq 1 30); do
-		kill -0 "$qpid" 2>/dev/null || break
-		sleep 1
-	done
-	kill "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
-	trap - EXIT
-	rm -rf "$qdir"
-	[ -s "$tmp/vmcore" ] || die "no vmcore written"
-	chmod 0644 "$tmp/vmcore"
-	timing "dump (QMP, 1 GiB)" $((SECONDS - t))
-
-	tr -d '\r' <"$tmp/console.log" >"$tmp/console.clean"
-	mv "$tmp/console.clean" "$tmp/console.log"
-	for s in VMALLOCINFO MEMINFO MODULES UNAME CMDLINE; do
-		awk -v b="VXFIX-$s-BEGIN" -v e="VXFIX-$s-END" \
-			'$0 == b { f = 1; next } $0 == e { f = 0 } f && !/^\[ *[0-9]+\.[0-9]+\]/' \
-			"$tmp/console.log" >"$tmp/$(echo "$s" | tr '[:upper:]' '[:lower:]').txt"
+	guest_initramfs "$tmp/initramfs.cpio.gz" "$ENTRY/qemu_fw_cfg.ko"
+	guest_boot_dump "$ENTRY/vmlinuz" "$tmp/initramfs.cpio.gz" "$tmp" 1G \
+		"$BOOT_TIMEOUT" "$QEMU_APPEND" || die "boot and dump of $KVER failed"
+	timing "boot (to VXFIX-READY)" "$(cat "$tmp/boot-seconds")"
+	timing "dump (QMP, 1 GiB)" "$(cat "$tmp/dump-seconds")"
+	for sec in VMALLOCINFO MEMINFO MODULES UNAME CMDLINE; do
+		guest_section "$sec" "$tmp/console.log" \
+			>"$tmp/$(echo "$sec" | tr '[:upper:]' '[:lower:]').txt"
 	done
 	mv "$tmp/uname.txt" "$tmp/version"
 	ln -s ../vmlinux "$tmp/vmlinux"

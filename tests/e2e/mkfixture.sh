@@ -255,15 +255,16 @@ else
 fi
 
 
-BUSYBOX=/bin/busybox
+# shellcheck source=tests/e2e/guest.sh
+. "$HERE/guest.sh"
 [ -x "$BUSYBOX" ] || die "$BUSYBOX missing (busybox-static)"
-QEMU=qemu-system-x86_64
 KEY2=$({
 	echo "kernel=$KEY"
 	echo "busybox=$("$BUSYBOX" 2>&1 | head -n1)"
 	echo "qemu=$("$QEMU" --version | head -n1)"
 	[ "$SCALE" -gt 0 ] && echo "scale=$SCALE"
 	echo "--- init.sh"; cat "$HERE/init.sh"
+	echo "--- guest.sh"; cat "$HERE/guest.sh"
 	echo "--- boot"; section BOOT
 	echo "--- qmp"; cat "$HERE/qmp_dump.py"
 } | short_sha)
@@ -281,98 +282,26 @@ if [ "$SCALE" -gt 0 ]; then
 	QEMU_APPEND="$QEMU_APPEND vx_fixture.scale=$SCALE"
 	QEMU_MEM=2G
 fi
-qemu_args() { # fills QARGS; $1 = bzImage, $2 = initramfs, $3 = QMP socket, $4 = console log
-	QARGS=(-accel tcg -smp 4 -m "$QEMU_MEM" -no-reboot
-		-display none -vga none -monitor none -serial "file:$4"
-		-kernel "$1" -initrd "$2"
-		-device vmcoreinfo -qmp "unix:$3,server,nowait"
-		-append "$QEMU_APPEND")
-}
-
-make_initramfs() { # $1 = output .cpio.gz
-	local root a
-	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib/modules}
-	# init.sh loads these
-	for a in "$KDIR"/*.ko; do
-		[ -f "$a" ] && cp "$a" "$root/lib/modules/"
-	done
-	cp "$BUSYBOX" "$root/bin/busybox"
-	for a in $("$BUSYBOX" --list); do
-		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
-	done
-	cp "$HERE/init.sh" "$root/init"
-	chmod 755 "$root/init"
-	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
-	mknod -m 666 "$root/dev/null" c 1 3 2>/dev/null || true
-	(cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --reproducible --quiet | gzip -9n) >"$1"
-	rm -rf "$root"
-}
-
 
 make_dump() {
-	local tmp sock qdir qpid t
+	local tmp m t=$SECONDS mods=()
 	tmp="$VX_CACHE/.tmp-dump-$LABEL-$KEY2.$$"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	make_initramfs "$tmp/initramfs.cpio.gz"
-	qdir=$(mktemp -d /tmp/vxqmp.XXXXXX)
-	sock="$qdir/qmp.sock"
-	qemu_args "$KDIR/bzImage" "$tmp/initramfs.cpio.gz" "$sock" "$tmp/console.log"
-	printf '%q ' "$QEMU" "${QARGS[@]}" |
-		sed -e "s|$KDIR/|KERNELDIR/|g" -e "s|$tmp/|DUMPDIR/|g" -e "s|$sock|QMP.sock|" >"$tmp/qemu-cmdline.txt"
-	echo >>"$tmp/qemu-cmdline.txt"
-	log "booting in QEMU (TCG, timeout ${BOOT_TIMEOUT}s)"
-	t=$SECONDS
-	"$QEMU" "${QARGS[@]}" </dev/null >"$tmp/qemu.out" 2>&1 &
-	qpid=$!
-	# shellcheck disable=SC2064
-	trap "kill $qpid 2>/dev/null; rm -rf '$qdir'" EXIT
-	while :; do
-		if [ -f "$tmp/console.log" ] && grep -q '^VXFIX-READY' "$tmp/console.log"; then
-			break
-		fi
-		if ! kill -0 "$qpid" 2>/dev/null; then
-			tail -n 40 "$tmp/console.log" >&2 2>/dev/null || true
-			cat "$tmp/qemu.out" >&2
-			die "QEMU exited before VXFIX-READY"
-		fi
-		if [ $((SECONDS - t)) -ge "$BOOT_TIMEOUT" ]; then
-			kill "$qpid" 2>/dev/null || true
-			tail -n 40 "$tmp/console.log" >&2 2>/dev/null || true
-			die "timeout: no VXFIX-READY after ${BOOT_TIMEOUT}s"
-		fi
-		sleep 1
+	for m in "$KDIR"/*.ko; do
+		[ -f "$m" ] && mods+=("$m")
 	done
-	log "guest ready after $((SECONDS - t)) s; dumping guest memory"
-	echo "$((SECONDS - t))" >"$tmp/boot-seconds"
-	if ! timeout 900 "$PY" "$HERE/qmp_dump.py" "$sock" "$tmp/vmcore" 600 >&2; then
-		kill "$qpid" 2>/dev/null || true
-		die "QMP dump failed"
-	fi
-	for _ in $(seq 1 30); do
-		kill -0 "$qpid" 2>/dev/null || break
-		sleep 1
-	done
-	kill "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
-	trap - EXIT
-	rm -rf "$qdir"
-	[ -s "$tmp/vmcore" ] || die "no vmcore written"
-	chmod 0644 "$tmp/vmcore"
-
-	tr -d '\r' <"$tmp/console.log" >"$tmp/console.clean"
-	mv "$tmp/console.clean" "$tmp/console.log"
-	awk '/^VXFIX-VMALLOCINFO-BEGIN$/ { f = 1; next } /^VXFIX-VMALLOCINFO-END$/ { f = 0 }
-	     f && !/^\[ *[0-9]+\.[0-9]+\]/' "$tmp/console.log" >"$tmp/vmallocinfo.txt"
-	awk '/^VXFIX-MEMINFO-BEGIN$/ { f = 1; next } /^VXFIX-MEMINFO-END$/ { f = 0 }
-	     f && !/^\[ *[0-9]+\.[0-9]+\]/' "$tmp/console.log" >"$tmp/meminfo.txt"
+	guest_initramfs "$tmp/initramfs.cpio.gz" ${mods[@]+"${mods[@]}"}
+	guest_boot_dump "$KDIR/bzImage" "$tmp/initramfs.cpio.gz" "$tmp" \
+		"$QEMU_MEM" "$BOOT_TIMEOUT" "$QEMU_APPEND" || die "boot and dump failed"
+	guest_section VMALLOCINFO "$tmp/console.log" >"$tmp/vmallocinfo.txt"
+	guest_section MEMINFO "$tmp/console.log" >"$tmp/meminfo.txt"
 	grep -E 'VXFIX (kind=|done )' "$tmp/console.log" |
 		sed -E 's/^.*VXFIX (kind=|done )/VXFIX \1/' >"$tmp/manifest.txt" || true
-	# owner of every kernel stack (printed by the free_lazy write)
 	# where the fixture module's text and data are, in its own words
 	grep -E 'VXFIX module ' "$tmp/console.log" |
 		sed -E 's/^.*VXFIX module /VXFIX module /' >"$tmp/modules.txt" || true
+	# owner of every kernel stack (printed by the free_lazy write)
 	grep -E 'VXFIX task ' "$tmp/console.log" |
 		sed -E 's/^.*VXFIX task /VXFIX task /' >"$tmp/tasks.txt" || true
 	# benchmark workload summary (VX_SCALE)
@@ -385,7 +314,7 @@ make_dump() {
 	[ -s "$tmp/vmallocinfo.txt" ] || die "empty vmallocinfo ($tmp/console.log)"
 	grep -q '^VXFIX done ' "$tmp/manifest.txt" || die "no 'VXFIX done' line ($tmp/console.log)"
 	[ -s "$tmp/tasks.txt" ] || die "no 'VXFIX task' lines ($tmp/console.log)"
-	if compgen -G "$KDIR/*.ko" >/dev/null; then
+	if [ ${#mods[@]} -gt 0 ]; then
 		[ -s "$tmp/modules.txt" ] || die "no 'VXFIX module' line ($tmp/console.log)"
 	fi
 	if [ "$SCALE" -gt 0 ]; then
