@@ -360,6 +360,24 @@ static void layouts(struct img *img)
 		img_member_set(img, "rb_list", "head", 8, 16);
 		img_member_set(img, "rb_list", "root", 0, 8);
 	}
+
+	img_member_set(img, "module", "list", 8, 16);
+	img_member_set(img, "module", "name", 24, 56);
+	/* struct module: mem[] from 6.4, core_layout/init_layout before */
+	if (era >= ERA_64) {
+		img_member_set(img, "module", "mem", 0x100, 7 * 0x40);
+		img_member_set(img, "module_memory", NULL, 0, 0x40);
+		img_member_set(img, "module_memory", "base", 0, 8);
+		img_member_set(img, "module_memory", "size", 8, 4);
+		return;
+	}
+	img_member_set(img, "module", "core_layout", 0x100, 0x40);
+	img_member_set(img, "module", "init_layout", 0x140, 0x40);
+	img_member_set(img, "module_layout", "base", 0, 8);
+	img_member_set(img, "module_layout", "size", 8, 4);
+	img_member_set(img, "module_layout", "text_size", 12, 4);
+	img_member_set(img, "module_layout", "ro_size", 16, 4);
+	img_member_set(img, "module_layout", "ro_after_init_size", 20, 4);
 }
 
 static void globals(struct img *img, uint64_t possible_mask)

@@ -122,7 +122,7 @@ void world_free(struct world *w)
 /*
  * Modules: "other" with no memory, and "vx_mod" with text at
  * WORLD_MOD_TEXT: 6.4+ eras (mem[]) text 3 pages, data and rodata a page
- * each at WORLD_MOD_DATA and 16 KiB above; 6.1 (core_layout) 6 pages:
+ * each at WORLD_MOD_DATA and 16 KiB above; 6.1, 6.3 (core_layout) 6 pages:
  * text 3, rodata 1, ro_after_init 1, data 1.
  */
 uint64_t world_add_module(struct img *img, uint64_t head, const char *name)
@@ -135,33 +135,12 @@ uint64_t world_add_module(struct img *img, uint64_t head, const char *name)
 	return mod;
 }
 
-static void module_layouts(struct img *img, bool per_type)
-{
-	img_member_set(img, "module", "list", 8, 16);
-	img_member_set(img, "module", "name", 24, 56);
-	if (per_type) {
-		img_member_set(img, "module", "mem", 0x100, 7 * 0x40);
-		img_member_set(img, "module_memory", NULL, 0, 0x40);
-		img_member_set(img, "module_memory", "base", 0, 8);
-		img_member_set(img, "module_memory", "size", 8, 4);
-		return;
-	}
-	img_member_set(img, "module", "core_layout", 0x100, 0x40);
-	img_member_set(img, "module", "init_layout", 0x140, 0x40);
-	img_member_set(img, "module_layout", "base", 0, 8);
-	img_member_set(img, "module_layout", "size", 8, 4);
-	img_member_set(img, "module_layout", "text_size", 12, 4);
-	img_member_set(img, "module_layout", "ro_size", 16, 4);
-	img_member_set(img, "module_layout", "ro_after_init_size", 20, 4);
-}
-
 uint64_t world_add_modules(struct world *w)
 {
 	struct img *img = &w->img;
-	bool per_type = img->era != ERA_61;
+	bool per_type = img->era >= ERA_64;	/* memimg's layouts */
 	uint64_t head, mod, layout;
 
-	module_layouts(img, per_type);
 	head = img_alloc(img, 16);
 	img_list_init(img, head);
 	img_sym_add(img, "modules", head);
