@@ -30,8 +30,10 @@ struct vx_list {
 	uint64_t stack[TREE_DEPTH];
 	int sp;
 	uint64_t prev_start;
-	uint64_t skip_below;	/* tree after a fall-back: the list gave
-				 * every area up to here */
+	uint64_t skip_below;	/* after a fall-back: the other side gave
+				 * every area up to here, */
+	uint64_t skip_prev;	/* ... and the last of those skipped */
+	bool list_failed, tree_failed;	/* each side falls back once */
 	unsigned long count;
 	int node;
 	enum vx_state state;
@@ -140,7 +142,42 @@ static int tree_seek(struct vx_ctx *ctx, struct vx_list *lst, uint64_t after)
 
 static bool can_fall_back(struct vx_ctx *ctx, const struct vx_list *lst)
 {
-	return !lst->tree && !lst->no_fallback && tree_usable(ctx, lst);
+	return !lst->tree && !lst->no_fallback && !lst->tree_failed &&
+	       tree_usable(ctx, lst);
+}
+
+/* After a fall-back, skip what the other side gave: up to prev_start. */
+static void skip_given(struct vx_list *lst)
+{
+	lst->skip_below = lst->prev_start;
+	lst->skip_prev = 0;
+}
+
+/*
+ * The tree broke (a link, or its order): go on from the list, after the
+ * last area given, unless the list broke before.
+ */
+static void tree_stop(struct vx_ctx *ctx, struct vx_list *lst,
+		      const char *why, uint64_t addr)
+{
+	char name[48];
+	uint64_t first;
+
+	list_name(lst, name, sizeof(name));
+	lst->tree_failed = true;
+	if (!lst->list_failed && !lst->no_fallback &&
+	    vx_read_ulong(ctx, lst->head + ctx->l.lh_next.off, &first) == 0) {
+		vx_warn(ctx, "%s: %s at %llx after %lu entries; continuing "
+			"from the list", name, why, (unsigned long long)addr,
+			lst->count);
+		lst->tree = false;
+		lst->next = first;
+		skip_given(lst);
+		return;
+	}
+	vx_warn(ctx, "%s: %s at %llx; walk of this list stopped after %lu "
+		"entries", name, why, (unsigned long long)addr, lst->count);
+	lst->done = true;
 }
 
 /* vmap check: this list's damage was reported (by the area walk). */
@@ -168,8 +205,10 @@ static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
 	char name[48];
 
 	list_name(lst, name, sizeof(name));
-	if (!lst->tree)
+	if (!lst->tree) {
 		mark_damaged(ctx, lst);
+		lst->list_failed = true;
+	}
 	/*
 	 * The rb-tree holds the same areas: go on from there, after the
 	 * last area the list gave (it gave all below in order).
@@ -178,7 +217,7 @@ static void list_stop(struct vx_ctx *ctx, struct vx_list *lst,
 	    (tree_seek(ctx, lst, lst->prev_start) == 0 ||
 	     tree_start(ctx, lst) == 0)) {
 		/* from the first area, if damage stopped the descent */
-		lst->skip_below = lst->prev_start;
+		skip_given(lst);
 		vx_warn(ctx, "%s: %s at %llx after %lu entries; continuing "
 			"from the rb-tree", name, why,
 			(unsigned long long)addr, lst->count);
@@ -242,10 +281,8 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 			if (node <= (uint64_t)l->va_rb_node.off ||
 			    vx_read_ulong(ctx, node + l->rb_right.off, &right) ||
 			    tree_push_left(ctx, lst, right)) {
-				vx_warn(ctx, "rb-tree broken at rb_node %llx",
-					(unsigned long long)node);
-				lst->done = true;
-				return 0;
+				tree_stop(ctx, lst, "rb-tree broken", node);
+				continue;
 			}
 			return node - l->va_rb_node.off;
 		}
@@ -331,14 +368,17 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			continue;
 		}
 		lst->skipped = 0;
-		/* the tree after a fall-back: what the list gave already */
-		if (lst->tree && area->start <= lst->skip_below)
+		/* after a fall-back: what the other side gave already */
+		if (area->start <= lst->skip_below &&
+		    area->start > lst->skip_prev) {
+			/* sorted even here: going back is a cycle, below */
+			lst->skip_prev = area->start;
 			continue;
+		}
 		if (area->start <= lst->prev_start && lst->prev_start) {
 			if (lst->tree) {
-				list_stop(ctx, lst, "tree out of order", va);
-				lst->done = true;
-				return;
+				tree_stop(ctx, lst, "tree out of order", va);
+				continue;
 			}
 			list_stop(ctx, lst, "list out of order (cycle?)", va);
 			continue;

@@ -585,6 +585,50 @@ out:
 	world_free(&w);
 }
 
+/*
+ * A walk that starts in the tree (vmap read, vmap list ADDR) and meets a
+ * broken rb_node goes on from the list; with the list broken too, it
+ * ends, named.  Each area's rb_right in turn.
+ */
+static void test_tree_broken(enum img_era era)
+{
+	int i, j;
+
+	for (i = 0; i < 16; i++) {
+		struct collected col = { .nr = 0 };
+		struct world w;
+
+		world_build(&w, era, 4, 0xf);
+		if (i >= w.nr) {
+			world_free(&w);
+			break;
+		}
+		img_w64(&w.img, w.va[i] + 16 + 8, 0x10);	/* rb_right */
+		if (world_ctx(&w)) {
+			CHECK(0, "init: %s", w.ctx.err);
+			world_free(&w);
+			continue;
+		}
+		vx_for_each_area_from(&w.ctx, VX_WALK_ALL, A_START + 1,
+				      collect_cb, &col);
+		CHECK(col.nr == w.nr, "era %s, area %d's rb_right: %d of %d "
+		      "areas:\n%s", era_name(era), i, col.nr, w.nr,
+		      w.img.warnings);
+		for (j = 1; j < col.nr; j++)
+			CHECK(col.areas[j - 1].start < col.areas[j].start,
+			      "era %s: area %d out of order", era_name(era), j);
+		/* the list broken as well: an end, not a hang */
+		img_w64(&w.img, w.va[0] + 40, 0x10);
+		vx_cache_flush(&w.ctx);
+		col.nr = 0;
+		vx_for_each_area_from(&w.ctx, VX_WALK_ALL, A_START + 1,
+				      collect_cb, &col);
+		CHECK(w.img.nr_warn > 0, "era %s: both broken, nothing said",
+		      era_name(era));
+		world_free(&w);
+	}
+}
+
 static void test_corrupt_values(void)
 {
 	struct collected col = { .nr = 0 };
@@ -1040,6 +1084,7 @@ int main(void)
 		test_corrupt_list(era);
 		test_find_from(era);
 		test_bad_start(era, false);
+		test_tree_broken(era);
 		if (era != ERA_69) {
 			test_bad_start(era, true);
 			test_list_damage(era, true);
