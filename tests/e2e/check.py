@@ -543,23 +543,23 @@ def main():
 
     # ... and crash's `ps` knows each of those tasks by that PID
     if os.path.exists(p("crashps.txt")):
-        # (crash's task table can be partial: crash 8.0.2 lists only
-        # the idle tasks of the 6.1 fixture; PIDs it lacks are not judged)
+        # (crash's task table can be partial: crash 8.0.2 lists only the
+        # idle tasks of the 6.1 fixture; tasks it lacks are not judged)
         ps = {}
         for line in open(p("crashps.txt")):
             f = line.replace(">", " ").split()
             if len(f) >= 4 and f[0].isdigit() and \
                re.match(r"^[0-9a-f]{16}$", f[3]):
-                ps.setdefault(int(f[0]), set()).add(int(f[3], 16))
+                ps[int(f[3], 16)] = int(f[0])
         for i in range(len(probe)):
             txt = open(p("owner%d.txt" % i)).read() \
                 if os.path.exists(p("owner%d.txt" % i)) else ""
             m = re.search(r"kernel stack of PID (\d+) \(.*\), task "
                           r"([0-9a-f]+)", txt)
-            if m and int(m[1]) in ps:
-                check(int(m[2], 16) in ps[int(m[1])],
-                      "%s: crash's ps has PID %s with task %s, vmap says "
-                      "%s" % (label, m[1], ps[int(m[1])], m[2]))
+            if m and int(m[2], 16) in ps:
+                check(ps[int(m[2], 16)] == int(m[1]),
+                      "%s: crash's ps has task %s as PID %d, vmap says "
+                      "PID %s" % (label, m[2], ps[int(m[2], 16)], m[1]))
 
     # 6. bad arguments
     for i, cmd in enumerate(bad):
