@@ -530,7 +530,7 @@ static bool load_compact(struct vx_dwarf *dw, vx_dwarf_addr_fn addr_of,
 	for (i = 0; i < NR_UNITS; i++) {
 		if (!dw->plan.wanted[i])
 			continue;
-		for (j = 0; j < i; j++)		/* one unit, found twice */
+		for (j = 0; j < i; j++)	/* one unit, found twice */
 			if (dw->plan.wanted[j] &&
 			    dw->plan.cu_off[j] == dw->plan.cu_off[i])
 				return false;
@@ -544,7 +544,8 @@ static bool load_compact(struct vx_dwarf *dw, vx_dwarf_addr_fn addr_of,
 	for (i = 0; i < NR_UNITS; i++) {
 		if (!len[i])
 			continue;
-		if (!load_at(dw, dw->info_off + dw->plan.cu_off[i], len[i], at) ||
+		if (!load_at(dw, dw->info_off + dw->plan.cu_off[i], len[i],
+			     at) ||
 		    !load_abbrev(dw, &sec, abbrev[i]))
 			return false;
 		at += len[i];

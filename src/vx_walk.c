@@ -279,7 +279,8 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 			}
 			node = lst->stack[--lst->sp];
 			if (node <= (uint64_t)l->va_rb_node.off ||
-			    vx_read_ulong(ctx, node + l->rb_right.off, &right) ||
+			    vx_read_ulong(ctx, node + l->rb_right.off,
+					  &right) ||
 			    tree_push_left(ctx, lst, right)) {
 				tree_stop(ctx, lst, "rb-tree broken", node);
 				continue;
