@@ -7,39 +7,7 @@
 #include "fuzz_world.h"
 #include "vx_flags.h"
 
-
 /* ---- own page tables: every data page of the world, copied to phys ---- */
-
-static uint64_t pt_table(struct fworld *w)
-{
-	uint64_t pa = w->pt_end;
-	unsigned char zero[P];
-
-	memset(zero, 0, sizeof(zero));
-	img_write(&w->world.img, pa, zero, sizeof(zero));
-	w->pt_end += P;
-	return pa;
-}
-
-static void pt_map(struct fworld *w, uint64_t pgd, int levels, uint64_t va,
-		   uint64_t pa, int leaf)
-{
-	uint64_t table = pgd;
-	int level;
-
-	for (level = levels; level > leaf; level--) {
-		uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511)
-				* 8, entry = img_r64(&w->world.img, slot);
-
-		if (!(entry & 1)) {
-			entry = pt_table(w) | 0x3;
-			img_w64(&w->world.img, slot, entry);
-		}
-		table = entry & 0x000ffffffffff000ULL;
-	}
-	img_w64(&w->world.img, table + ((va >> (12 + 9 * (leaf - 1))) & 511) * 8,
-		pa | 0x3 | (1ULL << 63) | (leaf > 1 ? 0x80 : 0));
-}
 
 static void pt_build(struct fworld *w, int levels)
 {
@@ -54,7 +22,7 @@ static void pt_build(struct fworld *w, int levels)
 	unsigned long i;
 
 	w->pt_end = FW_PT_BASE;
-	pgd = pt_table(w);
+	pgd = img_pt_table(&w->world.img, &w->pt_end);
 	img_sym_add(&w->world.img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
 	if (levels == 5) {
 		l5 = img_alloc(&w->world.img, 8);
@@ -72,11 +40,13 @@ static void pt_build(struct fworld *w, int levels)
 				memcpy(page + k, &word, 8);
 			}
 			img_write(&w->world.img, phys, page, P);
-			pt_map(w, pgd, levels, va, phys, 1);
+			img_pt_map(&w->world.img, &w->pt_end, pgd, levels,
+				   va, phys, 1);
 		}
 	}
 	/* a 2 MiB leaf where no area is */
-	pt_map(w, pgd, levels, FW_V + 0x40000000ULL, 0x4000000, 2);
+	img_pt_map(&w->world.img, &w->pt_end, pgd, levels,
+		   FW_V + 0x40000000ULL, 0x4000000, 2);
 }
 
 void fworld_build(struct fworld *w, unsigned char mode)

@@ -692,3 +692,39 @@ void img_build_trees(struct img *img)
 			      img_lazy_head(img, node) - 8);
 	}
 }
+
+#define PT_P	0x1ULL
+#define PT_RW	0x2ULL
+#define PT_PSE	0x80ULL
+#define PT_NX	(1ULL << 63)
+
+uint64_t img_pt_table(struct img *img, uint64_t *next)
+{
+	unsigned char zero[IMG_PAGE];
+	uint64_t pa = *next;
+
+	memset(zero, 0, sizeof(zero));
+	img_write(img, pa, zero, sizeof(zero));
+	*next += IMG_PAGE;
+	return pa;
+}
+
+void img_pt_map(struct img *img, uint64_t *next, uint64_t pgd, int levels,
+		uint64_t va, uint64_t pa, int leaf)
+{
+	uint64_t table = pgd;
+	int level;
+
+	for (level = levels; level > leaf; level--) {
+		uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511)
+				* 8, entry = img_r64(img, slot);
+
+		if (!(entry & PT_P)) {
+			entry = img_pt_table(img, next) | PT_P | PT_RW;
+			img_w64(img, slot, entry);
+		}
+		table = entry & 0x000ffffffffff000ULL;
+	}
+	img_w64(img, table + ((va >> (12 + 9 * (leaf - 1))) & 511) * 8,
+		pa | PT_P | PT_RW | PT_NX | (leaf > 1 ? PT_PSE : 0));
+}

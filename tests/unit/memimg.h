@@ -80,6 +80,15 @@ void img_fill_pattern(struct img *img, uint64_t addr, uint64_t len,
 		      uint64_t seed);
 uint64_t pattern_word(uint64_t seed, uint64_t k);
 
+/*
+ * x86_64 page tables by hand: a zeroed table page at *NEXT (physical;
+ * *NEXT moves on), and VA mapped at LEAF's granularity (1: 4K, 2: 2M,
+ * 3: 1G) to PA in the LEVELS-level tables at PGD, tables added at *NEXT.
+ */
+uint64_t img_pt_table(struct img *img, uint64_t *next);
+void img_pt_map(struct img *img, uint64_t *next, uint64_t pgd, int levels,
+		uint64_t va, uint64_t pa, int leaf);
+
 /* kernel structures */
 void img_list_init(struct img *img, uint64_t head);
 void img_list_add_tail(struct img *img, uint64_t head, uint64_t node);

@@ -920,41 +920,7 @@ static void test_fuzz_flips(void)
 }
 
 /* x86_64 page tables built by hand: 4- and 5-level, huge leaves, holes */
-#define PT_P	0x1ULL
-#define PT_RW	0x2ULL
-#define PT_PSE	0x80ULL
-#define PT_NX	(1ULL << 63)
-
-static uint64_t pt_next = 0x100000;
-
-static uint64_t pt_table(void)
-{
-	uint64_t pa = pt_next;
-
-	pt_next += P;
-	return pa;
-}
-
-/* map VA at LEVEL's granularity (1: 4K, 2: 2M, 3: 1G) to PA */
-static void pt_map(struct img *img, uint64_t pgd, int levels, uint64_t va,
-		   uint64_t pa, int leaf)
-{
-	uint64_t table = pgd;
-	int level;
-
-	for (level = levels; level > leaf; level--) {
-		uint64_t slot = table + ((va >> (12 + 9 * (level - 1))) & 511)
-				* 8, entry = img_r64(img, slot);
-
-		if (!(entry & PT_P)) {
-			entry = pt_table() | PT_P | PT_RW;
-			img_w64(img, slot, entry);
-		}
-		table = entry & 0x000ffffffffff000ULL;
-	}
-	img_w64(img, table + ((va >> (12 + 9 * (leaf - 1))) & 511) * 8,
-		pa | PT_P | PT_RW | PT_NX | (leaf > 1 ? PT_PSE : 0));
-}
+#define PT_P	0x1ULL	/* present, as memimg.c's tables have it */
 
 /*
  * Module owners: a 6.4+ module with mem[] and a 6.1 module with
@@ -1020,13 +986,12 @@ static void test_pgtable(int levels)
 	const uint64_t v4k = V + 0x123000, v2m = V + 0x40000000,
 		       v1g = V + 0x80000000ULL, vnone = V + 0x7000;
 	struct world w;
-	uint64_t pgd, pa, word;
+	uint64_t pgd, pa, word, next = 0x100000;
 	struct capture cap;
 	int ret;
 
 	world_build(&w, ERA_69, 4, 0xf);
-	pt_next = 0x100000;
-	pgd = pt_table();
+	pgd = img_pt_table(&w.img, &next);
 	img_sym_add(&w.img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
 	if (levels == 5) {
 		uint64_t l5 = img_alloc(&w.img, 8);
@@ -1034,13 +999,13 @@ static void test_pgtable(int levels)
 		img_w32(&w.img, l5, 1);
 		img_sym_add(&w.img, "__pgtable_l5_enabled", l5);
 	}
-	pt_map(&w.img, pgd, levels, v4k, 0x3000000, 1);
-	pt_map(&w.img, pgd, levels, v2m, 0x4000000, 2);
-	pt_map(&w.img, pgd, levels, v1g, 0x40000000, 3);
-	pt_map(&w.img, pgd, levels, vnone + P, 0x5000000, 1);
+	img_pt_map(&w.img, &next, pgd, levels, v4k, 0x3000000, 1);
+	img_pt_map(&w.img, &next, pgd, levels, v2m, 0x4000000, 2);
+	img_pt_map(&w.img, &next, pgd, levels, v1g, 0x40000000, 3);
+	img_pt_map(&w.img, &next, pgd, levels, vnone + P, 0x5000000, 1);
 	img_w64(&w.img, 0x3000000 + 0x10, 0x1122334455667788ULL);
 	/* a loop: a PMD entry pointing back at the PGD */
-	pt_map(&w.img, pgd, levels, V + 0xc0000000ULL, pgd, 2);
+	img_pt_map(&w.img, &next, pgd, levels, V + 0xc0000000ULL, pgd, 2);
 	img_w64(&w.img, pgd + 8 * 3, pgd | PT_P);
 
 	if (world_ctx(&w) || vx_pt_enable(&w.ctx)) {
