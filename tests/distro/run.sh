@@ -46,22 +46,8 @@ timing() { TIMES+=("$(printf '%-28s %5d s' "$1" "$2")"); }
 [ "$(id -u)" -eq 0 ] || die "run as root (apt-get)"
 
 # ---- tools ----------------------------------------------------------------
-pkg_installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
-}
-ensure_pkgs() {
-	local p missing=()
-	for p in "$@"; do
-		pkg_installed "$p" || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing: ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	if ! apt-get install -y -qq "${missing[@]}" >&2; then
-		apt-get update -qq >&2
-		apt-get install -y -qq "${missing[@]}" >&2
-	fi
-}
+# shellcheck source=tests/e2e/pkgs.sh
+. "$ROOT/tests/e2e/pkgs.sh"
 ensure_pkgs qemu-system-x86 busybox-static crash python3 cpio gzip xz-utils \
 	binutils
 PY=/usr/bin/python3

@@ -55,22 +55,8 @@ log() { echo "mkfixture[$LABEL]: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # ---- tools (installed quietly and idempotently when missing) ----------------
-pkg_installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
-}
-ensure_pkgs() {
-	local p missing=()
-	for p in "$@"; do
-		pkg_installed "$p" || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing: ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	if ! apt-get install -y -qq "${missing[@]}" >&2; then
-		apt-get update -qq >&2
-		apt-get install -y -qq "${missing[@]}" >&2
-	fi
-}
+# shellcheck source=tests/e2e/pkgs.sh
+. "$HERE/pkgs.sh"
 ensure_pkgs build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils \
 	gzip qemu-system-x86 busybox-static crash python3
 # Source: this machine's linux-source-$VERSION package if its apt knows it,
