@@ -342,40 +342,8 @@ def main():
           "%s: vmap check: %r" % (label, ck.splitlines()[:10]))
 
     # 3. vmap list -c: per caller and type, and the kernel's counter
-    want = {}
-    for v in vmi:
-        kinds = expected_kinds(v["words"])
-        if not v["caller"] or v["caller"].startswith(STACKISH) or \
-                len(kinds) != 1:
-            continue
-        key = (v["caller"], next(iter(kinds)))
-        a, s = want.get(key, (0, 0))
-        want[key] = (a + 1, s + v["size"])
-    got, counter = {}, None
-    for line in readfile(p("callers.txt")).splitlines():
-        f = line.split()
-        if len(f) == 5 and f[0].isdigit():
-            got[(f[4], f[3])] = (int(f[0]), int(f[2]))
-        m = re.search(r"in busy VM_ALLOC areas, kernel (\S+): (\d+) (.*)",
-                      line)
-        if m:
-            counter = (m[1], int(m[2]), m[3])
-    for key, val in sorted(want.items()):
-        check(got.get(key) == val, "%s: vmap list -c %s: %s, guest %s" % (
-            label, key, got.get(key), val))
-    meminfo = {}
-    for line in open(os.path.join(args.dump, "meminfo.txt")):
-        f = line.replace(":", " ").split()
-        if len(f) >= 2 and f[1].isdigit():
-            meminfo[f[0]] = int(f[1])
-    if check(counter is not None, "%s: vmap list -c: no kernel counter "
-             "line" % label):
-        # thread stacks (4 pages each) may come or go between print and dump
-        check(abs(counter[1] * 4 - meminfo["VmallocUsed"]) <= 64,
-              "%s: %s %d pages, guest VmallocUsed %d kB" % (
-                  label, counter[0], counter[1], meminfo["VmallocUsed"]))
-        check(counter[2] == "(same)", "%s: our VM_ALLOC pages vs %s: %s" % (
-            label, counter[0], counter[2]))
+    e2e.check_callers(label, vmi, p("callers.txt"),
+                      os.path.join(args.dump, "meminfo.txt"), STACKISH)
 
     # 4. vmap read: against the page walk done here, and crash's rd
     syms = {}

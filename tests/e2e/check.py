@@ -203,6 +203,48 @@ def run_crash(args, dump, cmds, out):
     return text
 
 
+def check_callers(label, vmi, callers, meminfo_path, churn):
+    """vmap list -c (output in CALLERS) against the guest: per caller and
+    type, the areas and bytes of its /proc/vmallocinfo (callers in CHURN,
+    whose areas may come or go between print and dump, left out), and the
+    kernel counter against its VmallocUsed."""
+    want = {}
+    for v in vmi:
+        kinds = expected_kinds(v["words"])
+        if not v["caller"] or v["caller"].startswith(churn) or \
+                len(kinds) != 1:
+            continue
+        key = (v["caller"], next(iter(kinds)))
+        areas, size = want.get(key, (0, 0))
+        want[key] = (areas + 1, size + v["size"])
+    got = {}
+    counter = None
+    for line in open(callers) if os.path.exists(callers) else []:
+        f = line.split()
+        if len(f) == 5 and f[0].isdigit():
+            got[(f[4], f[3])] = (int(f[0]), int(f[2]))
+        m = re.search(r"in busy VM_ALLOC areas, kernel (\S+): (\d+) "
+                      r"(?:[-+]\d+ per-CPU = (\d+) )?(\(.*)", line)
+        if m:
+            # with the per-CPU deltas folded in, where vmap shows them
+            counter = (m[1], int(m[3] or m[2]), m[4])
+    for key, val in sorted(want.items()):
+        check(got.get(key) == val, "%s: caller summary %s: %s, guest %s" %
+              (label, key, got.get(key), val))
+    meminfo = {}
+    for line in open(meminfo_path):
+        f = line.replace(":", " ").split()
+        if len(f) >= 2 and f[1].isdigit():
+            meminfo[f[0]] = int(f[1])
+    if check(counter is not None, "%s: no kernel counter line" % label):
+        # a thread stack (4 pages) may come or go between print and dump
+        check(abs(counter[1] * 4 - meminfo["VmallocUsed"]) <= 64,
+              "%s: %s %d pages, guest VmallocUsed %d kB" % (
+                  label, counter[0], counter[1], meminfo["VmallocUsed"]))
+        check(counter[2] == "(same)", "%s: our VM_ALLOC pages vs %s: %s" %
+              (label, counter[0], counter[2]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
@@ -445,44 +487,10 @@ def main():
           "%s: vmap read differs from rd -p of the guest's phys" % label)
 
     # 7. who holds vmalloc memory: per caller and type, vs the guest
-    stackish = ("kernel_clone", "copy_process", "dup_task_struct",
-                "fork_idle", "n_tty_open", "seq_read_iter")
-    want = {}
-    for v in vmi:
-        kinds = expected_kinds(v["words"])
-        if not v["caller"] or v["caller"].startswith(stackish) or \
-                len(kinds) != 1:
-            continue
-        key = (v["caller"], next(iter(kinds)))
-        areas, size = want.get(key, (0, 0))
-        want[key] = (areas + 1, size + v["size"])
-    got = {}
-    counter = None
-    for line in open(p("callers.txt")) if os.path.exists(p("callers.txt")) \
-            else []:
-        f = line.split()
-        if len(f) == 5 and f[0].isdigit():
-            got[(f[4], f[3])] = (int(f[0]), int(f[2]))
-        m = re.search(r"in busy VM_ALLOC areas, kernel (\S+): (\d+) "
-                      r"(?:[-+]\d+ per-CPU = (\d+) )?(\(.*)", line)
-        if m:
-            # with the per-CPU deltas folded in, where vmap shows them
-            counter = (m[1], int(m[3] or m[2]), m[4])
-    for key, val in want.items():
-        check(got.get(key) == val, "%s: caller summary %s: %s, guest %s" %
-              (label, key, got.get(key), val))
-    meminfo = {}
-    for line in open(os.path.join(args.dump, "meminfo.txt")):
-        f = line.replace(":", " ").split()
-        if len(f) >= 2 and f[1].isdigit():
-            meminfo[f[0]] = int(f[1])
-    if check(counter is not None, "%s: no kernel counter line" % label):
-        # a thread stack (4 pages) may come or go between print and dump
-        check(abs(counter[1] * 4 - meminfo["VmallocUsed"]) <= 64,
-              "%s: %s %d pages, guest VmallocUsed %d kB" % (
-                  label, counter[0], counter[1], meminfo["VmallocUsed"]))
-        check(counter[2] == "(same)", "%s: our VM_ALLOC pages vs %s: %s" %
-              (label, counter[0], counter[2]))
+    check_callers(label, vmi, p("callers.txt"),
+                  os.path.join(args.dump, "meminfo.txt"),
+                  ("kernel_clone", "copy_process", "dup_task_struct",
+                   "fork_idle", "n_tty_open", "seq_read_iter"))
 
     # 8. reverse lookup: the guest's own physical address of each page
     hits = {}
