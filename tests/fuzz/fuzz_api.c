@@ -76,39 +76,6 @@ static uint64_t len_of(struct in *in)
 	}
 }
 
-struct sink {
-	uint64_t pos, end;
-};
-
-static int sink_data(void *arg, uint64_t addr, const void *buf, size_t len)
-{
-	struct sink *s = arg;
-
-	(void)buf;
-	if (addr != s->pos || len == 0 || len > s->end - s->pos) {
-		fprintf(stderr, "fuzz_api: data at %llx, expected %llx\n",
-			(unsigned long long)addr, (unsigned long long)s->pos);
-		abort();
-	}
-	s->pos += len;
-	return VX_OK;
-}
-
-static int sink_hole(void *arg, uint64_t addr, uint64_t len,
-		     const char *reason)
-{
-	struct sink *s = arg;
-
-	(void)reason;
-	if (addr != s->pos || len == 0 || len > s->end - s->pos) {
-		fprintf(stderr, "fuzz_api: hole at %llx, expected %llx\n",
-			(unsigned long long)addr, (unsigned long long)s->pos);
-		abort();
-	}
-	s->pos += len;
-	return VX_OK;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const callers[] = {
@@ -147,21 +114,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t nr, i;
 
 		switch (op) {
-		case 0: {
-			struct sink s;
-			struct vx_read_sink sink = { sink_data, sink_hole, &s };
-
+		case 0:
 			addr = addr_of(&in);
 			len = len_of(&in);
-			s.pos = addr;
-			s.end = addr + len;
-			if (vx_read(&ctx, addr, len, &sink) == VX_OK &&
-			    s.pos != s.end) {
-				fprintf(stderr, "fuzz_api: read short\n");
-				abort();
-			}
+			fw_read_checked(&ctx, addr, len);
 			break;
-		}
 		case 1:
 			addr = addr_of(&in);
 			len = len_of(&in) & 0xfffff;

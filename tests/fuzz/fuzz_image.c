@@ -22,13 +22,6 @@
 
 static FILE *devnull;
 
-static void die(const char *what, unsigned long long a,
-		unsigned long long b)
-{
-	fprintf(stderr, "fuzz_image: %s (%llx, %llx)\n", what, a, b);
-	abort();
-}
-
 struct walk {
 	uint64_t prev;
 	unsigned long n;
@@ -42,55 +35,16 @@ static int walk_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 
 	(void)ctx;
 	if (area->end <= area->start)
-		die("area with va_end <= va_start", area->start, area->end);
+		fw_die("area with va_end <= va_start", area->start, area->end);
 	if (wk->n && area->start < wk->prev)
-		die("areas out of address order", wk->prev, area->start);
+		fw_die("areas out of address order", wk->prev, area->start);
 	if (area->kind >= VX_K_NR)
-		die("bad kind", area->kind, 0);
+		fw_die("bad kind", area->kind, 0);
 	wk->prev = area->start;
 	wk->n++;
 	if (area->kind == VX_K_VMAP_BLOCK && area->vb && wk->nr_blocks < 4)
 		wk->blocks[wk->nr_blocks++] = *area;
 	return VX_OK;
-}
-
-struct sink {
-	uint64_t pos, end;
-};
-
-static int sink_data(void *arg, uint64_t addr, const void *buf, size_t len)
-{
-	struct sink *s = arg;
-	volatile unsigned char c = 0;
-
-	if (addr != s->pos || len == 0 || len > s->end - s->pos)
-		die("vx_read data out of order", addr, s->pos);
-	/* touch every byte: ASan sees a short buffer */
-	for (size_t i = 0; i < len; i++)
-		c ^= ((const unsigned char *)buf)[i];
-	(void)c;
-	s->pos += len;
-	return VX_OK;
-}
-
-static int sink_hole(void *arg, uint64_t addr, uint64_t len,
-		     const char *reason)
-{
-	struct sink *s = arg;
-
-	if (addr != s->pos || len == 0 || len > s->end - s->pos || !reason)
-		die("vx_read hole out of order", addr, s->pos);
-	s->pos += len;
-	return VX_OK;
-}
-
-static void read_range(struct vx_ctx *ctx, uint64_t addr, uint64_t len)
-{
-	struct sink s = { addr, addr + len };
-	struct vx_read_sink sink = { sink_data, sink_hole, &s };
-
-	if (vx_read(ctx, addr, len, &sink) == VX_OK && s.pos != s.end)
-		die("vx_read stopped short", s.pos, s.end);
 }
 
 static int region_cb(const struct vx_vb_region *reg, void *arg)
@@ -155,17 +109,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		vx_block_for_each_region(&blk, region_cb, &pages_seen);
 		if (pages_seen != blk.bits)
-			die("vb regions do not cover the block", pages_seen,
+			fw_die("vb regions do not cover the block", pages_seen,
 			    blk.bits);
 		vx_block_release(&blk);
 	}
 	vx_find_area(&ctx, FW_D + 5 * FW_P, &area);
 	vx_find_area(&ctx, FW_C + 7, &area);
 
-	read_range(&ctx, FW_A + 4 * FW_P - 8, FW_P + 16);
-	read_range(&ctx, FW_D + 2 * FW_P + 100, 3 * FW_P);
-	read_range(&ctx, FW_C, 2 * FW_P);
-	read_range(&ctx, FW_V, 0x400000);
+	fw_read_checked(&ctx, FW_A + 4 * FW_P - 8, FW_P + 16);
+	fw_read_checked(&ctx, FW_D + 2 * FW_P + 100, 3 * FW_P);
+	fw_read_checked(&ctx, FW_C, 2 * FW_P);
+	fw_read_checked(&ctx, FW_V, 0x400000);
 
 	vx_check(&ctx, devnull, &problems);
 	vx_print_list(&ctx, devnull, &opts);

@@ -278,3 +278,49 @@ static void fw_warn(void *priv, const char *msg)
 }
 
 struct vx_ops fw_ops;
+
+void fw_die(const char *what, unsigned long long a, unsigned long long b)
+{
+	fprintf(stderr, "fuzz: %s (%llx, %llx)\n", what, a, b);
+	abort();
+}
+
+/* What vx_read promises whatever the dump holds: [addr, end) in order. */
+struct sink {
+	uint64_t pos, end;
+};
+
+static int sink_data(void *arg, uint64_t addr, const void *buf, size_t len)
+{
+	struct sink *s = arg;
+	volatile unsigned char c = 0;
+
+	if (addr != s->pos || len == 0 || len > s->end - s->pos)
+		fw_die("vx_read data out of order", addr, s->pos);
+	/* touch every byte: ASan sees a short buffer */
+	for (size_t i = 0; i < len; i++)
+		c ^= ((const unsigned char *)buf)[i];
+	(void)c;
+	s->pos += len;
+	return VX_OK;
+}
+
+static int sink_hole(void *arg, uint64_t addr, uint64_t len,
+		     const char *reason)
+{
+	struct sink *s = arg;
+
+	if (addr != s->pos || len == 0 || len > s->end - s->pos || !reason)
+		fw_die("vx_read hole out of order", addr, s->pos);
+	s->pos += len;
+	return VX_OK;
+}
+
+void fw_read_checked(struct vx_ctx *ctx, uint64_t addr, uint64_t len)
+{
+	struct sink s = { addr, addr + len };
+	struct vx_read_sink sink = { sink_data, sink_hole, &s };
+
+	if (vx_read(ctx, addr, len, &sink) == VX_OK && s.pos != s.end)
+		fw_die("vx_read stopped short", s.pos, s.end);
+}

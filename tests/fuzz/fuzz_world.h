@@ -55,6 +55,15 @@ extern struct vx_ops fw_ops;
 void fw_budget_reset(unsigned long accesses);
 unsigned long fw_budget_used(void);
 
+/* report a broken promise of the API (A, B: what was seen) and abort */
+void fw_die(const char *what, unsigned long long a, unsigned long long b);
+/*
+ * vx_read of [ADDR, ADDR + LEN), checking what it promises whatever the
+ * dump holds: data and holes in order, every byte readable, and on
+ * success exactly the range.
+ */
+void fw_read_checked(struct vx_ctx *ctx, uint64_t addr, uint64_t len);
+
 /* the world's well-known addresses (test_core.c's) */
 #define FW_V		IMG_VMALLOC
 #define FW_P		IMG_PAGE
