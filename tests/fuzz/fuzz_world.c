@@ -192,8 +192,9 @@ unsigned int fworld_patch(struct fworld *w, const uint8_t *data, size_t size)
 			else if (type == PT_VMALLOC)
 				val = FW_V + val * FW_P;
 			else if (type == PT_COPY)
-				val = img_r64(&w->world.img, (FW_OBJ_BASE + val % region)
-					      & ~7ULL);
+				val = img_r64(&w->world.img,
+					      (FW_OBJ_BASE + val % region) &
+					      ~7ULL);
 			else if (type == PT_SPECIAL)
 				val = specials[val % (sizeof(specials) /
 						      sizeof(specials[0]))];

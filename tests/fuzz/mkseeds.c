@@ -103,7 +103,8 @@ static uint64_t block_of(struct fworld *w, uint64_t start)
 	for (;;) {
 		shift = img_r64(&w->world.img, node) & 0xff;
 		if (!shift)
-			return img_r64(&w->world.img, node + 40 + 8 * (idx & 63));
+			return img_r64(&w->world.img,
+				       node + 40 + 8 * (idx & 63));
 		node = img_r64(&w->world.img, node + 40 +
 			       8 * ((idx >> shift) & 63)) - 2;
 	}

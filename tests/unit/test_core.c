@@ -565,7 +565,7 @@ static void test_bad_start(enum img_era era, bool list_broken_too)
 
 	world_build(&w, era, 4, 0xf);
 	img_w64(&w.img, w.va[2], w.va[2]);	/* C.va_start = &C */
-	if (list_broken_too)			/* A -> unmapped: to the tree */
+	if (list_broken_too)	/* A -> unmapped: on to the tree */
 		img_w64(&w.img, w.va[0] + 40, 0xffffc9dead000000ULL);
 	if (world_ctx(&w)) {
 		CHECK(0, "init: %s", w.ctx.err);

@@ -152,7 +152,7 @@ uint64_t world_add_modules(struct world *w)
 		img_w64(img, mod + 0x140, WORLD_MOD_DATA);	/* MOD_DATA */
 		img_w32(img, mod + 0x148, 0x1000);
 		img_w64(img, mod + 0x180, WORLD_MOD_DATA + 0x4000);
-		img_w32(img, mod + 0x188, 0x1000);		/* MOD_RODATA */
+		img_w32(img, mod + 0x188, 0x1000);	/* MOD_RODATA */
 		return head;
 	}
 	layout = mod + 0x100;
