@@ -180,17 +180,11 @@ static void tree_stop(struct vx_ctx *ctx, struct vx_list *lst,
 	lst->done = true;
 }
 
-/* vmap check: this list's damage was reported (by the area walk). */
-static void mark_damaged(struct vx_ctx *ctx, const struct vx_list *lst)
-{
-	char key[48];
-
-	snprintf(key, sizeof(key), "damaged list %llx",
-		 (unsigned long long)lst->head);
-	vx_seen(ctx, key);
-}
-
-static bool was_damaged(struct vx_ctx *ctx, const struct vx_list *lst)
+/*
+ * vmap check: mark LST's damage as reported (by the area walk); true if
+ * it was already.  Outside vmap check nothing is kept: false.
+ */
+static bool mark_damaged(struct vx_ctx *ctx, const struct vx_list *lst)
 {
 	char key[48];
 
@@ -683,7 +677,7 @@ int vx_compare_trees(struct vx_ctx *ctx, unsigned long *lists,
 		while (!a->done || !b->done) {
 			if (a->done != b->done || a->cur.va != b->cur.va) {
 				/* the area walk named this damage */
-				if (was_damaged(ctx, a))
+				if (mark_damaged(ctx, a))
 					break;
 				vx_warn(ctx, "%s: list and rb-tree disagree at "
 					"entry %lu: list has %llx, tree has "
