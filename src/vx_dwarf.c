@@ -231,10 +231,14 @@ static bool section_whole(const char *name)
 }
 
 /* What the loaders need of the file's sections. */
+#define MAX_WHOLE	8
+
 struct sections {
-	uint64_t shoff, shentsize, file_size;
-	size_t info_index;
+	uint64_t shoff, shsize, file_size;
+	size_t info_index, shentsize;
 	uint64_t abbrev_off, abbrev_size, aranges_off, aranges_size;
+	struct { uint64_t off, size; } whole[MAX_WHOLE];	/* copied whole */
+	int nr_whole;
 };
 
 static uint64_t get_le(const unsigned char *p, int bytes)
@@ -247,13 +251,10 @@ static uint64_t get_le(const unsigned char *p, int bytes)
 }
 
 /*
- * Note where the sections are; with MAP, also map the image (the file's
- * size plus EXTRA, zero) and copy in the ELF headers and the string
- * sections.  Anything unusual, e.g. compressed debug sections, is false
- * (the caller maps the file as is).
+ * Note where the sections are.  Anything unusual, e.g. compressed debug
+ * sections, is false (the caller maps the file as is).
  */
-static bool load_headers(struct vx_dwarf *dw, uint64_t extra,
-			 struct sections *sec, bool map)
+static bool read_sections(struct vx_dwarf *dw, struct sections *sec)
 {
 	Elf *file = elf_begin(dw->fd, ELF_C_READ, NULL);
 	Elf_Scn *scn = NULL;
@@ -270,35 +271,24 @@ static bool load_headers(struct vx_dwarf *dw, uint64_t extra,
 	sec->file_size = st.st_size;
 	sec->shoff = ehdr.e_shoff;
 	sec->shentsize = ehdr.e_shentsize;
-	if (!map)
-		goto sections;
-	dw->image_size = st.st_size + extra;
-	dw->image = mmap(NULL, dw->image_size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (dw->image == MAP_FAILED) {
-		dw->image = NULL;
-		goto out;
-	}
-	if (!load(dw, 0, sizeof(Elf64_Ehdr)) ||
-	    !load(dw, ehdr.e_shoff, (uint64_t)ehdr.e_shnum * ehdr.e_shentsize))
-		goto out;
-sections:
+	sec->shsize = (uint64_t)ehdr.e_shnum * ehdr.e_shentsize;
 	while ((scn = elf_nextscn(file, scn))) {
 		GElf_Shdr shdr;
 		const char *name;
-		bool debug;
 
 		if (!gelf_getshdr(scn, &shdr) ||
 		    !(name = elf_strptr(file, shstrndx, shdr.sh_name)))
 			goto out;
-		debug = !strncmp(name, ".debug_", 7);
 		if (shdr.sh_type == SHT_NOBITS)
 			continue;
-		if (debug && (shdr.sh_flags & SHF_COMPRESSED))
+		if (!strncmp(name, ".debug_", 7) &&
+		    (shdr.sh_flags & SHF_COMPRESSED))
 			goto out;
 		if (elf_ndxscn(scn) == shstrndx || section_whole(name)) {
-			if (map && !load(dw, shdr.sh_offset, shdr.sh_size))
+			if (sec->nr_whole == MAX_WHOLE)
 				goto out;
+			sec->whole[sec->nr_whole].off = shdr.sh_offset;
+			sec->whole[sec->nr_whole++].size = shdr.sh_size;
 		} else if (!strcmp(name, ".debug_info")) {
 			dw->info_off = shdr.sh_offset;
 			dw->info_size = shdr.sh_size;
@@ -316,6 +306,31 @@ out:
 	if (file)
 		elf_end(file);
 	return ok;
+}
+
+/*
+ * Map the image, the file's size plus EXTRA (zero), and copy in the ELF
+ * headers and the sections copied whole.
+ */
+static bool map_image(struct vx_dwarf *dw, const struct sections *sec,
+		      uint64_t extra)
+{
+	int i;
+
+	dw->image_size = sec->file_size + extra;
+	dw->image = mmap(NULL, dw->image_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (dw->image == MAP_FAILED) {
+		dw->image = NULL;
+		return false;
+	}
+	if (!load(dw, 0, sizeof(Elf64_Ehdr)) ||
+	    !load(dw, sec->shoff, sec->shsize))
+		return false;
+	for (i = 0; i < sec->nr_whole; i++)
+		if (!load(dw, sec->whole[i].off, sec->whole[i].size))
+			return false;
+	return true;
 }
 
 static void unload(struct vx_dwarf *dw)
@@ -338,7 +353,7 @@ static bool load_sparse(struct vx_dwarf *dw)
 {
 	struct sections sec;
 
-	return load_headers(dw, 0, &sec, true) &&
+	return read_sections(dw, &sec) && map_image(dw, &sec, 0) &&
 	       load(dw, sec.abbrev_off, sec.abbrev_size) &&
 	       load_unit_heads(dw);
 }
@@ -524,8 +539,7 @@ static bool load_compact(struct vx_dwarf *dw, vx_dwarf_addr_fn addr_of,
 	size_t i, j;
 
 	/* a first look at the headers, for .debug_aranges and the units */
-	if (!load_headers(dw, 0, &sec, false) ||
-	    !plan_units(dw, &sec, addr_of, priv))
+	if (!read_sections(dw, &sec) || !plan_units(dw, &sec, addr_of, priv))
 		return false;
 	for (i = 0; i < NR_UNITS; i++) {
 		if (!dw->plan.wanted[i])
@@ -538,7 +552,7 @@ static bool load_compact(struct vx_dwarf *dw, vx_dwarf_addr_fn addr_of,
 			return false;
 		total += len[i];
 	}
-	if (!load_headers(dw, total, &sec, true))
+	if (!map_image(dw, &sec, total))
 		return false;
 	at = sec.file_size;
 	for (i = 0; i < NR_UNITS; i++) {
