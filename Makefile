@@ -62,7 +62,7 @@ e2e: vmap_ext.so
 check: setup
 	$(MAKE) vmap_ext.so
 	$(MAKE) unit
-	$(MAKE) -C tests/fuzz smoke
+	$(MAKE) -C tests/fuzz regress smoke
 	./tests/e2e/run.sh
 
 # every crash release in use: Debian 12 (8.0.2), trixie (8.0.6), sid (9.0.2)

@@ -16,7 +16,6 @@ usage: judge.py DUMPDIR SO --mode full|minimal [--crash CRASH]
 import argparse
 import os
 import re
-import shlex
 import struct
 import subprocess
 import sys
@@ -142,32 +141,22 @@ def setup_walker(core, syms):
 # ---- crash ---------------------------------------------------------------------
 
 def crash_session(args, flags, cmds, out):
-    """Run crash with the commands; retry when crash dies in its own
-    start-up (before `extend` says the shared object is loaded)."""
+    """Run crash with the commands; retry (check.py's crash_once, in a
+    working directory of another length) when crash dies in its own
+    start-up, before `extend` says the shared object is loaded."""
     cmdfile = os.path.join(out, "cmds")
     with open(cmdfile, "w") as f:
         f.write("\n".join(cmds + ["exit"]) + "\n")
-    argv = shlex.split(args.crash) + ["-s"] + shlex.split(flags) + [
-        os.path.join(args.dump, "vmlinux"), os.path.join(args.dump, "vmcore"),
-        "-i", cmdfile]
     text, attempts = "", 0
     for attempt in range(args.retries):
         attempts += 1
-        try:
-            res = subprocess.run(argv, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, cwd=out,
-                                 stdin=subprocess.DEVNULL,
-                                 timeout=args.timeout)
-            rc, text = res.returncode, res.stdout.decode(errors="replace")
-        except subprocess.TimeoutExpired as e:
-            rc = None
-            text = (e.stdout or b"").decode(errors="replace") + \
-                "\n[judge: crash timed out after %d s]\n" % args.timeout
+        rc, text = e2e.crash_once(args.crash, flags, args.dump, cmdfile, out,
+                                  attempt, args.timeout)
         with open(os.path.join(out, "session-%d.log" % attempt), "w") as f:
             f.write(text)
         if "shared object loaded" in text:
             return rc, text, attempts
-        if rc is None:
+        if rc is None or not e2e.crash_died(rc, text):
             break
     return False, text, attempts
 

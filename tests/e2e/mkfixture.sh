@@ -390,12 +390,18 @@ crash_try() { # $@ = extra crash flags; prints crash output
 	rm -f "$cmdf"
 	return $rc
 }
-if [ "${VX_SKIP_CRASH:-0}" != 1 ] && command -v crash >/dev/null; then
+# The answer depends only on the dump and the crash release: it is kept
+# in the dump directory with that release's version line and reused.
+crash_id=$(command -v crash >/dev/null && crash --version 2>/dev/null | grep -m 1 . || true)
+if [ "${VX_SKIP_CRASH:-0}" != 1 ] && [ -n "$crash_id" ] &&
+	[ -f "$DDIR/crash-flags" ] && [ "$(head -n 1 "$DDIR/crash-check.txt" 2>/dev/null)" = "# $crash_id" ]; then
+	log "crash check: '$(sed 's/ vmlinux vmcore$//' "$DDIR/crash-flags") vmlinux vmcore' (cached for $crash_id)"
+elif [ "${VX_SKIP_CRASH:-0}" != 1 ] && [ -n "$crash_id" ]; then
 	case $VERSION in
 		6.1) tries=("" "--no_modules" "--minimal") ;;
 		*) tries=("--no_modules" "" "--minimal") ;;
 	esac
-	: >"$DDIR/crash-check.txt"
+	echo "# $crash_id" >"$DDIR/crash-check.txt"
 	ok=""
 	for flags in "${tries[@]}"; do
 		# shellcheck disable=SC2086

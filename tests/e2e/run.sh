@@ -6,6 +6,7 @@
 # output (check.py).
 #   VX_E2E_KERNELS  kernels to test (default "6.1 6.12 7.2 6.12-tiny")
 #   VX_HOSTS        hosts (default "native sid"; also "trixie")
+#   VX_JOBS         sessions at a time (default: the number of CPUs)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,6 +33,46 @@ for entry in "${dumps[@]}"; do
 done
 rm -f "$agree"
 
+# one job per (host, kernel): full mode, --minimal and their comparison;
+# VX_JOBS of them at a time (default: the number of CPUs), reported in order
+session() { # $1 host label, $2 crash, $3 so, $4 kernel=dumpdir
+	local v=${4%%=*} dir=${4#*=} label rc=0 cmp_dir
+	label="$v/$1"
+	# Full mode.  crash 8.0.2 predates the 6.4 module layout, so 6.4+
+	# kernels with modules may need --no_modules; on 6.12 it also dies
+	# in its own start-up (heap corruption before any extension loads,
+	# depending on its working directory's name: check.py retries
+	# elsewhere).  The -tiny variant (SLUB_TINY) is one crash opens in
+	# full mode only with --no_kmem_cache.
+	cmp_dir=$(mktemp -d)
+	/usr/bin/python3 "$HERE/check.py" "$dir" "$3" --crash "$2" \
+		--flags="|--no_modules|--no_modules --no_kmem_cache" --retries 4 \
+		--allow-startup-failure --label "$label" \
+		--save "$cmp_dir/full" || rc=1
+	# --minimal translates no vmalloc address: vmap walks the page
+	# tables itself and must give the same answers
+	/usr/bin/python3 "$HERE/check.py" "$dir" "$3" --crash "$2" \
+		--flags="--minimal" --label "$label/minimal" \
+		--save "$cmp_dir/minimal" || rc=1
+	# ... the very same: vmap list, its summary and every read
+	if [ -f "$cmp_dir/full/list.txt" ]; then
+		if diff -r "$cmp_dir/full" "$cmp_dir/minimal" >"$cmp_dir/diff"; then
+			echo "$label: full mode and --minimal agree on vmap list," \
+				"vmap list -s and $(ls "$cmp_dir/full" | grep -c '\.bin$') reads"
+		else
+			echo "$label: FAIL: full mode and --minimal differ:"
+			head -n 20 "$cmp_dir/diff" | sed 's/^/    /'
+			rc=1
+		fi
+	fi
+	rm -rf "$cmp_dir"
+	return $rc
+}
+
+jobs_dir=$(mktemp -d)
+trap 'rm -rf "$jobs_dir"' EXIT
+max_jobs=${VX_JOBS:-$(nproc)}
+n=0
 for host in $HOSTS; do
 	if [ "$host" = native ]; then
 		crash=${VX_CRASH:-/usr/bin/crash}
@@ -46,39 +87,15 @@ for host in $HOSTS; do
 		crash="$ROOT/tests/hosts/crash-in-chroot.sh $chroot_dir"
 	fi
 	for entry in "${dumps[@]}"; do
-		v=${entry%%=*}
-		dir=${entry#*=}
-		label="$v/$host"
-		# Full mode.  crash 8.0.2 predates the 6.4 module layout, so
-		# 6.4+ kernels with modules may need --no_modules; on 6.12 it
-		# also dies in its own start-up most of the time (heap
-		# corruption before any extension loads), hence the retries.
-		# The -tiny variant (SLUB_TINY) is one no crash opens in
-		# full mode: one attempt shows it, --minimal must pass.
-		retries=4
-		case $v in *-tiny) retries=1 ;; esac
-		cmp_dir=$(mktemp -d)
-		/usr/bin/python3 "$HERE/check.py" "$dir" "$so" --crash "$crash" \
-			--flags="|--no_modules" --retries $retries \
-			--allow-startup-failure --label "$label" \
-			--save "$cmp_dir/full" || rc=1
-		# --minimal translates no vmalloc address: vmap walks the
-		# page tables itself and must give the same answers
-		/usr/bin/python3 "$HERE/check.py" "$dir" "$so" --crash "$crash" \
-			--flags="--minimal" --label "$label/minimal" \
-			--save "$cmp_dir/minimal" || rc=1
-		# ... the very same: vmap list, its summary and every read
-		if [ -f "$cmp_dir/full/list.txt" ]; then
-			if diff -r "$cmp_dir/full" "$cmp_dir/minimal" >"$cmp_dir/diff"; then
-				echo "$label: full mode and --minimal agree on vmap list," \
-					"vmap list -s and $(ls "$cmp_dir/full" | grep -c '\.bin$') reads"
-			else
-				echo "$label: FAIL: full mode and --minimal differ:"
-				head -n 20 "$cmp_dir/diff" | sed 's/^/    /'
-				rc=1
-			fi
-		fi
-		rm -rf "$cmp_dir"
+		while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do wait -n || true; done
+		n=$((n + 1))
+		( session "$host" "$crash" "$so" "$entry" >"$jobs_dir/$n.out" 2>&1
+		  echo $? >"$jobs_dir/$n.rc" ) &
 	done
+done
+wait
+for i in $(seq 1 $n); do
+	cat "$jobs_dir/$i.out"
+	[ "$(cat "$jobs_dir/$i.rc" 2>/dev/null)" = 0 ] || rc=1
 done
 exit $rc
