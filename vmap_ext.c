@@ -375,6 +375,9 @@ static void show_info(struct vx_ctx *ctx)
 		"crash (kvtop)" : ctx->pt_levels == 5 ?
 		"own 5-level page-table walk" : "own 4-level page-table walk",
 		ctx->own_pt ? ", also for reads" : "");
+	if (ctx->own_pt && ctx->dm_size)
+		fprintf(fp, "  direct map: %llx, read as physical\n",
+			(unsigned long long)ctx->dm_start);
 	fprintf(fp, "         era: %s\n", ctx->era == VX_ERA_NODES ?
 		"vmap_nodes (6.9+)" : "vmap_area_list (up to 6.8)");
 	if (ctx->era == VX_ERA_NODES)

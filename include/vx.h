@@ -166,6 +166,8 @@ struct vx_ctx {
 	bool own_pt;		/* the host cannot translate vmalloc space */
 	int pt_levels;
 	uint64_t pgd_phys;
+	/* the direct map, once the walk confirmed it (0 size: not used) */
+	uint64_t dm_start, dm_size;
 	uint64_t pte_key;	/* vaddr >> 21 of the cached PTE table */
 	bool pte_valid;
 	uint64_t pte[512];	/* that table, read whole */

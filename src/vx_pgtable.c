@@ -14,6 +14,36 @@
 #define PTE_PSE		0x080ULL	/* leaf at PUD / PMD level */
 #define PTE_PFN_MASK	0x000ffffffffff000ULL
 #define START_KERNEL_MAP 0xffffffff80000000ULL
+/* PAGE_OFFSET without CONFIG_DYNAMIC_MEMORY_LAYOUT, and the map's size */
+#define DIRECT_MAP_L4	0xffff888000000000ULL
+#define DIRECT_MAP_L5	0xff11000000000000ULL
+#define DIRECT_MAP_SIZE_L4 (1ULL << 46)
+#define DIRECT_MAP_SIZE_L5 (1ULL << 52)
+
+/*
+ * Slab objects (vmap_area, vm_struct, vmap_block) live in the direct map,
+ * where virtual minus PAGE_OFFSET is physical.  crash --minimal walks the
+ * page tables for every such read (four reads of the dump per page);
+ * translating them here makes it one.  The map's base is page_offset_base
+ * where the kernel has it (KASLR), the fixed PAGE_OFFSET otherwise, and
+ * it is used only once the walk maps the page tables' own direct-map
+ * address to where they are.
+ */
+static void dm_probe(struct vx_ctx *ctx)
+{
+	uint64_t start, addr, pa;
+
+	start = ctx->pt_levels == 5 ? DIRECT_MAP_L5 : DIRECT_MAP_L4;
+	if (ctx->ops->symbol(ctx->priv, "page_offset_base", &addr) == 0 &&
+	    vx_read_ulong(ctx, addr, &start))
+		return;
+	if (vx_pt_translate(ctx, start + ctx->pgd_phys, &pa) ||
+	    pa != ctx->pgd_phys)
+		return;
+	ctx->dm_start = start;
+	ctx->dm_size = ctx->pt_levels == 5 ? DIRECT_MAP_SIZE_L5 :
+					     DIRECT_MAP_SIZE_L4;
+}
 
 int vx_pt_init(struct vx_ctx *ctx)
 {
@@ -36,6 +66,7 @@ int vx_pt_init(struct vx_ctx *ctx)
 	ctx->pt_levels = l5 ? 5 : 4;
 	ctx->pte_valid = false;
 	ctx->pt_ready = true;
+	dm_probe(ctx);
 	return VX_OK;
 }
 
@@ -169,6 +200,11 @@ static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 	bool ours = ctx->own_pt && vaddr >= ctx->vmalloc_start &&
 		    vaddr < ctx->vmalloc_end;
 
+	if (ctx->own_pt && vaddr - ctx->dm_start < ctx->dm_size &&
+	    len <= ctx->dm_size - (vaddr - ctx->dm_start) &&
+	    ctx->ops->read_phys(ctx->priv, vaddr - ctx->dm_start, buf,
+				len) == 0)
+		return 0;
 	if (!ours && ctx->ops->read(ctx->priv, vaddr, buf, len) == 0)
 		return 0;
 	if (!ctx->own_pt)

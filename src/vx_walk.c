@@ -558,21 +558,69 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags, uint64_t from,
 	return VX_OK;
 }
 
-/* The list whose current entry has the lowest address, or NULL. */
-static struct vx_list *walk_min(struct vx_walk *walk)
+/*
+ * The k-way merge: a binary min-heap of the lists still going, keyed by
+ * their current entry's start (ties: the lower list index, i.e. node
+ * order), so that 128 nodes cost 7 comparisons an area, not 256.
+ */
+struct merge {
+	struct vx_list *lists;
+	unsigned int *heap;	/* indices into lists */
+	unsigned int nr;
+};
+
+static bool merge_before(const struct merge *m, unsigned int a,
+			 unsigned int b)
 {
-	struct vx_list *best = NULL;
+	uint64_t sa = m->lists[a].cur.start, sb = m->lists[b].cur.start;
+
+	return sa < sb || (sa == sb && a < b);
+}
+
+static void merge_sift(struct merge *m, unsigned int pos)
+{
+	for (;;) {
+		unsigned int least = pos, kid = 2 * pos + 1, tmp;
+
+		if (kid < m->nr && merge_before(m, m->heap[kid], m->heap[least]))
+			least = kid;
+		if (kid + 1 < m->nr &&
+		    merge_before(m, m->heap[kid + 1], m->heap[least]))
+			least = kid + 1;
+		if (least == pos)
+			return;
+		tmp = m->heap[pos];
+		m->heap[pos] = m->heap[least];
+		m->heap[least] = tmp;
+		pos = least;
+	}
+}
+
+static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
+		      struct merge *m)
+{
 	unsigned int i;
 
-	for (i = 0; i < walk->nr; i++) {
-		struct vx_list *lst = &walk->lists[i];
+	m->lists = walk->lists;
+	m->nr = 0;
+	m->heap = calloc(walk->nr ? walk->nr : 1, sizeof(*m->heap));
+	if (!m->heap)
+		return vx_err(ctx, VX_ERR_FAULT, "out of memory");
+	for (i = 0; i < walk->nr; i++)
+		if (!walk->lists[i].done)
+			m->heap[m->nr++] = i;
+	for (i = m->nr / 2; i-- > 0;)
+		merge_sift(m, i);
+	return VX_OK;
+}
 
-		if (lst->done)
-			continue;
-		if (!best || lst->cur.start < best->cur.start)
-			best = lst;
-	}
-	return best;
+/* The top list moved on (its start only grows) or ended. */
+static void merge_next(struct merge *m)
+{
+	if (m->lists[m->heap[0]].done)
+		m->heap[0] = m->heap[--m->nr];
+	if (m->nr)
+		merge_sift(m, 0);
 }
 
 int vx_for_each_area(struct vx_ctx *ctx, unsigned int flags, vx_area_fn fn,
@@ -585,13 +633,18 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 			  uint64_t from, vx_area_fn fn, void *arg)
 {
 	struct vx_walk walk;
-	struct vx_list *lst;
+	struct merge merge;
 	unsigned long n = 0;
 	int ret;
 
 	if ((ret = walk_setup(ctx, flags, from, &walk)))
 		return ret;
-	while ((lst = walk_min(&walk))) {
+	if ((ret = merge_init(ctx, &walk, &merge))) {
+		free(walk.lists);
+		return ret;
+	}
+	while (merge.nr) {
+		struct vx_list *lst = &walk.lists[merge.heap[0]];
 		struct vx_area area = lst->cur;
 
 		if ((++n & 255) == 0 && vx_interrupted(ctx)) {
@@ -599,6 +652,7 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 			break;
 		}
 		list_advance(ctx, lst);
+		merge_next(&merge);
 		vx_area_classify(ctx, &area);
 		if ((ret = fn(ctx, &area, arg))) {
 			if (ret == VX_STOP)
@@ -606,6 +660,7 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 			break;
 		}
 	}
+	free(merge.heap);
 	free(walk.lists);
 	return ret;
 }

@@ -985,6 +985,8 @@ static void test_pgtable(int levels)
 {
 	const uint64_t v4k = V + 0x123000, v2m = V + 0x40000000,
 		       v1g = V + 0x80000000ULL, vnone = V + 0x7000;
+	const uint64_t dm = levels == 5 ? 0xff11000000000000ULL :
+					  0xffff888000000000ULL;
 	struct world w;
 	uint64_t pgd, pa, word, next = 0x100000;
 	struct capture cap;
@@ -1034,6 +1036,22 @@ static void test_pgtable(int levels)
 	free(cap.buf);
 	CHECK(vx_kread(&w.ctx, v4k + 0x10, &word, 8) == 0 &&
 	      word == 0x1122334455667788ULL, "read through own tables");
+	/*
+	 * The direct map is taken as virtual minus PAGE_OFFSET only once
+	 * the tables map the PGD's own alias there; then reads of it are
+	 * physical (the store's page at the virtual address holds a decoy).
+	 */
+	CHECK(w.ctx.dm_size == 0, "direct map used unconfirmed");
+	img_pt_map(&w.img, &next, pgd, levels, dm + pgd, pgd, 1);
+	img_pt_map(&w.img, &next, pgd, levels, dm + 0x3000000, 0x3000000, 1);
+	img_w64(&w.img, dm + 0x3000010, 0xdec0dec0dec0dec0ULL);
+	CHECK(vx_pt_init(&w.ctx) == VX_OK && w.ctx.dm_start == dm &&
+	      w.ctx.dm_size, "direct map at %llx not confirmed",
+	      (unsigned long long)dm);
+	vx_cache_flush(&w.ctx);
+	CHECK(vx_kread(&w.ctx, dm + 0x3000010, &word, 8) == 0 &&
+	      word == 0x1122334455667788ULL, "direct-map read: %llx",
+	      (unsigned long long)word);
 out:
 	world_free(&w);
 }
