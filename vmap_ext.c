@@ -364,35 +364,35 @@ static void show_release(struct vx_ctx *ctx)
 	if (ctx->ops->symbol(NULL, "linux_banner", &addr) == 0 &&
 	    ctx->ops->read(NULL, addr, banner, sizeof(banner) - 1) == 0)
 		sscanf(banner, "Linux version %71s", release);
-	fprintf(fp, "      kernel: %s\n", release);
+	fprintf(fp, "        kernel: %s\n", release);
 }
 
 static void show_info(struct vx_ctx *ctx)
 {
 	show_release(ctx);
-	fprintf(fp, "   types from: %s\n", vx_provider);
-	fprintf(fp, "  translation: %s%s\n", !ctx->pt_ready ?
+	fprintf(fp, "    types from: %s\n", vx_provider);
+	fprintf(fp, "   translation: %s%s\n", !ctx->pt_ready ?
 		"crash (kvtop)" : ctx->pt_levels == 5 ?
 		"own 5-level page-table walk" : "own 4-level page-table walk",
 		ctx->own_pt ? ", also for reads" : "");
 	if (ctx->own_pt && ctx->dm_size)
-		fprintf(fp, "  direct map: %llx, read as physical\n",
+		fprintf(fp, "    direct map: %llx, read as physical\n",
 			(unsigned long long)ctx->dm_start);
-	fprintf(fp, "         era: %s\n", ctx->era == VX_ERA_NODES ?
+	fprintf(fp, "           era: %s\n", ctx->era == VX_ERA_NODES ?
 		"vmap_nodes (6.9+)" : "vmap_area_list (up to 6.8)");
 	if (ctx->era == VX_ERA_NODES)
-		fprintf(fp, "  vmap nodes: %u at %llx, zone size %llu\n",
+		fprintf(fp, "    vmap nodes: %u at %llx, zone size %llu\n",
 			ctx->nr_nodes, (unsigned long long)ctx->nodes,
 			(unsigned long long)ctx->zone_size);
-	fprintf(fp, "    va flags: %s\n", ctx->has_va_flags ?
+	fprintf(fp, "      va flags: %s\n", ctx->has_va_flags ?
 		"VMAP_RAM/VMAP_BLOCK (6.3+)" : "none (vmap_blocks lookup)");
-	fprintf(fp, "  vmap_blocks: %s, VMAP_BBMAP_BITS %lu%s\n",
+	fprintf(fp, "   vmap_blocks: %s, VMAP_BBMAP_BITS %lu%s\n",
 		ctx->percpu_xa ? "per-CPU xarrays (6.4+)" : "global xarray",
 		ctx->vb_bits, ctx->vb_bits ? "" : " (from block size)");
-	fprintf(fp, "     vmalloc: %llx - %llx\n",
+	fprintf(fp, "       vmalloc: %llx - %llx\n",
 		(unsigned long long)ctx->vmalloc_start,
 		(unsigned long long)ctx->vmalloc_end);
-	fprintf(fp, "  nr_cpu_ids: %u\n", ctx->nr_cpu_ids);
+	fprintf(fp, "    nr_cpu_ids: %u\n", ctx->nr_cpu_ids);
 }
 
 /* What "vmap list ADDR" can say about ADDR beyond its area's row. */
@@ -741,7 +741,8 @@ static char *help_vmap[] = {
 "           areas without a vm_struct).",
 "  -t type  display only areas of these types (comma-separated).",
 "  -n node  display only areas of this vmap node.",
-"       -v  display what was detected: type provider, era, nodes, blocks.",
+"       -v  display only what was detected: kernel, type provider, era,",
+"           nodes, blocks, translation.",
 "  address  display only the area containing this address (hexadecimal),",
 "           and what the dump tells of it: for a vmap_block the vb region",
 "           holding it and its state; the task whose kernel stack it is",
@@ -811,12 +812,38 @@ static char *help_vmap[] = {
 "  Only vm_map_ram and lazy areas:\n",
 "    %s> vmap list -t vm_map_ram,lazy",
 "",
+"  The vmap_block areas, without their vb regions:\n",
+"    %s> vmap list -b -t vmap_block",
+"    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
+"       0  ffff8880002f1480                 -  ffffc90000400000 - ffffc90000800000     4194304  vmap_block        14  -",
+"       0  ffff8880008eb0d8                 -  ffffc90000800000 - ffffc90000c00000     4194304  vmap_block        14  -",
+"    ...",
+"",
+"  The areas one function made:\n",
+"    %s> vmap list -C vx_do_vmap",
+"    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
+"       1  ffff888000332318  ffff8880003315a0  ffffc9000019d000 - ffffc900001a1000       16384  vmap               -  vx_do_vmap+0x43",
+"       2  ffff888000332360  ffff888000331600  ffffc900001a1000 - ffffc900001a8000       28672  vmap               -  vx_do_vmap+0x43",
+"",
+"  What vmap found in the dump, and how (here under crash --minimal):\n",
+"    %s> vmap list -v",
+"            kernel: 6.12.117",
+"        types from: libdw (vmlinux DWARF, compact)",
+"       translation: own 4-level page-table walk, also for reads",
+"        direct map: ffff888000000000, read as physical",
+"               era: vmap_nodes (6.9+)",
+"        vmap nodes: 4 at ffff888000148000, zone size 65536",
+"          va flags: VMAP_RAM/VMAP_BLOCK (6.3+)",
+"       vmap_blocks: per-CPU xarrays (6.4+), VMAP_BBMAP_BITS 1024",
+"           vmalloc: ffffc90000000000 - ffffe8ffffffffff",
+"        nr_cpu_ids: 4",
+"",
 "  What is this address?\n",
 "    %s> vmap list ffffc90000070010",
 "    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
 "       3  ffff8880001439d8  ffff88800015d780  ffffc90000070000 - ffffc90000075000       20480  vmalloc            4  kernel_clone+0xa0",
 "    ffffc90000070010: kernel stack of PID 13 (ksoftirqd/0), task ffff888000230000",
-"    crash> vmap list ffffffffa00040c8",
+"    %s> vmap list ffffffffa00040c8",
 "    NODE     VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                   SIZE  TYPE           PAGES  CALLER",
 "       0  ffff8880003a5af8  ffff888000271a20  ffffffffa0004000 - ffffffffa0006000        8192  vmalloc            1  load_module+0x70f",
 "    ffffffffa00040c8: module vx_fixture_mod rodata (ffffffffa0004000 - ffffffffa0005000, struct module ffffffffa0002200)",
@@ -841,6 +868,11 @@ static char *help_vmap[] = {
 "    ffffc90000404ff0:  hole of 16 bytes (to ffffc90000405000): vb region dirty, zero-filled",
 "    ffffc90000405000:  318aa9830a1ef354 6904d68a0b5fa31c   T......1.._....i",
 "    ffffc90000405010:  fe51321f10150f38 a86efd7de0989517   8....2Q.....}.n.",
+"",
+"  The same used vb region in 32-bit words, without ASCII:\n",
+"    %s> vmap read -32 -x ffffc90000405000 32",
+"    ffffc90000405000:  0a1ef354 318aa983 0b5fa31c 6904d68a",
+"    ffffc90000405010:  10150f38 fe51321f e0989517 a86efd7d",
 "",
 "  Save 64 KiB of a vmap_block to a file; holes are listed and written",
 "  as zeros:\n",
@@ -873,6 +905,9 @@ static char *help_vmap[] = {
 "    %s> vmap page c59000",
 "        PHYSICAL             VADDR  TYPE                 VMAP_AREA  FOUND IN    CALLER",
 "          c59000  ffffc90000195000  vmap          ffff8880003661f8  page tables vx_do_vmap+0x43",
+"",
+"  The same for every page listed in a file, one per line, in one pass:\n",
+"    %s> vmap page -f /tmp/pages.txt",
 "",
 "  Audit the vmap bookkeeping of the dump:\n",
 "    %s> vmap check",

@@ -210,6 +210,7 @@ def count_rows(case, tmp):
 
 
 COMMANDS = ("list", "kmem", "read", "rd", "page")
+SUSTAIN = 10
 TITLE = {"list": "vmap list", "kmem": "kmem -v",
          "read": "vmap read -r 64M", "rd": "rd -r 64M",
          "page": "vmap page x%d" % NR_PAGES}
@@ -261,6 +262,14 @@ def run_case(case, reps):
                 rss=(cold["rss"] - r["base"]["rss"]) / 1024.0,
                 rest=(cold["rss"] - r["setup"]["rss"]) / 1024.0,
                 walls=cold["walls"])
+        if "list" in case.what:
+            # steady state: SUSTAIN listings after a first one (set-up
+            # and the first pass at the dump done), for time per area
+            log("%s: %d x vmap list after one, x%d" % (case.label, SUSTAIN,
+                                                       reps))
+            c = cmd["list"][0]
+            r["list"]["sustained_in"] = measure(
+                case, [c], [c] * SUSTAIN, reps, tmp)["inside"] / SUSTAIN
         for name, path in (("read", vfile), ("rd", rfile)):
             if name in r:
                 r[name]["bad"] = check_big(case, path)
@@ -398,16 +407,22 @@ def main():
         ra, rb = results[a], results[b]
         if "list" not in ra or "list" not in rb:
             continue
-        pa = ra["list"]["cold_in"] / ra["rows"] * 1e6
-        pb = rb["list"]["cold_in"] / rb["rows"] * 1e6
+        # judged: the steady state (10 listings in a session after a
+        # first, so neither the once-per-session set-up nor one noisy
+        # run decides); the single cold and warm listings are shown too
+        pa = ra["list"]["sustained_in"] / ra["rows"] * 1e6
+        pb = rb["list"]["sustained_in"] / rb["rows"] * 1e6
+        ca = ra["list"]["cold_in"] / ra["rows"] * 1e6
+        cb = rb["list"]["cold_in"] / rb["rows"] * 1e6
         wa = ra["list"]["warm_in"] / ra["rows"] * 1e6
         wb = rb["list"]["warm_in"] / rb["rows"] * 1e6
-        L.append("  time per area, %s vs %s: %.2f vs %.2f us "
-                 "[%.2f vs %.2f warm]; target second no "
-                 "worse: %s" % (a, b, pa, pb, wa, wb,
-                                "met" if pb <= pa else
-                                "equal within 5% (noise)" if pb <= 1.05 * pa
-                                else "MISSED by %.2fx" % (pb / pa)))
+        L.append("  time per area, %s vs %s: %.3f vs %.3f us over %d "
+                 "listings [one cold listing with set-up %.2f vs %.2f, "
+                 "one warm %.2f vs %.2f]; target second no worse: %s" % (
+                     a, b, pa, pb, SUSTAIN, ca, cb, wa, wb,
+                     "met" if pb <= pa else
+                     "equal within 5% (noise)" if pb <= 1.05 * pa
+                     else "MISSED by %.2fx" % (pb / pa)))
     for c in cases:
         r = results[c.label]
         if "read" in r and "rd" in r:

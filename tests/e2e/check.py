@@ -481,6 +481,12 @@ def main():
                           label, a, reg and reg[0][2], rec["state"]))
     blocks = [r for r in rows if r["kind"] == "vmap_block"]
     check(len(blocks) >= 2, "%s: fewer than 2 vmap_blocks" % label)
+    # 6.9+: the driver's areas land in more than one vmap node
+    if rows and rows[0]["node"] is not None:
+        starts = {rec["addr"] for rec in man}
+        nodes = {r["node"] for r in rows if r["start"] in starts}
+        check(len(nodes) >= 2, "%s: driver areas in vmap nodes %s only" % (
+            label, sorted(nodes)))
     info = open(p("info.txt")).read() if os.path.exists(p("info.txt")) else ""
     derived = "used_map" not in info and "VMAP_BBMAP_BITS 0" in info
     for b in blocks:
