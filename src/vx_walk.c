@@ -561,39 +561,42 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags, uint64_t from,
 /*
  * The k-way merge: a binary min-heap of the lists still going, keyed by
  * their current entry's start (ties: the lower list index, i.e. node
- * order), so that 128 nodes cost 7 comparisons an area, not 256.
+ * order), so that 128 nodes cost 7 comparisons an area, not 256.  The
+ * keys sit in the heap itself, away from the lists' tree stacks.
  */
+struct merge_ent {
+	uint64_t start;
+	unsigned int idx;	/* into walk->lists */
+};
+
 struct merge {
-	struct vx_list *lists;
-	unsigned int *heap;	/* indices into lists */
+	struct merge_ent *heap;
 	unsigned int nr;
 };
 
-static bool merge_before(const struct merge *m, unsigned int a,
-			 unsigned int b)
+static bool merge_before(const struct merge_ent *a, const struct merge_ent *b)
 {
-	uint64_t sa = m->lists[a].cur.start, sb = m->lists[b].cur.start;
-
-	return sa < sb || (sa == sb && a < b);
+	return a->start < b->start || (a->start == b->start && a->idx < b->idx);
 }
 
 static void merge_sift(struct merge *m, unsigned int pos)
 {
-	for (;;) {
-		unsigned int least = pos, kid = 2 * pos + 1, tmp;
+	struct merge_ent ent = m->heap[pos];
 
-		if (kid < m->nr && merge_before(m, m->heap[kid], m->heap[least]))
-			least = kid;
+	for (;;) {
+		unsigned int kid = 2 * pos + 1;
+
+		if (kid >= m->nr)
+			break;
 		if (kid + 1 < m->nr &&
-		    merge_before(m, m->heap[kid + 1], m->heap[least]))
-			least = kid + 1;
-		if (least == pos)
-			return;
-		tmp = m->heap[pos];
-		m->heap[pos] = m->heap[least];
-		m->heap[least] = tmp;
-		pos = least;
+		    merge_before(&m->heap[kid + 1], &m->heap[kid]))
+			kid++;
+		if (!merge_before(&m->heap[kid], &ent))
+			break;
+		m->heap[pos] = m->heap[kid];
+		pos = kid;
 	}
+	m->heap[pos] = ent;
 }
 
 static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
@@ -601,24 +604,26 @@ static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
 {
 	unsigned int i;
 
-	m->lists = walk->lists;
 	m->nr = 0;
 	m->heap = calloc(walk->nr ? walk->nr : 1, sizeof(*m->heap));
 	if (!m->heap)
 		return vx_err(ctx, VX_ERR_FAULT, "out of memory");
 	for (i = 0; i < walk->nr; i++)
 		if (!walk->lists[i].done)
-			m->heap[m->nr++] = i;
+			m->heap[m->nr++] = (struct merge_ent){
+				walk->lists[i].cur.start, i };
 	for (i = m->nr / 2; i-- > 0;)
 		merge_sift(m, i);
 	return VX_OK;
 }
 
-/* The top list moved on (its start only grows) or ended. */
-static void merge_next(struct merge *m)
+/* The top list LST moved on (its start only grows) or ended. */
+static void merge_next(struct merge *m, const struct vx_list *lst)
 {
-	if (m->lists[m->heap[0]].done)
+	if (lst->done)
 		m->heap[0] = m->heap[--m->nr];
+	else
+		m->heap[0].start = lst->cur.start;
 	if (m->nr)
 		merge_sift(m, 0);
 }
@@ -644,7 +649,7 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 		return ret;
 	}
 	while (merge.nr) {
-		struct vx_list *lst = &walk.lists[merge.heap[0]];
+		struct vx_list *lst = &walk.lists[merge.heap[0].idx];
 		struct vx_area area = lst->cur;
 
 		if ((++n & 255) == 0 && vx_interrupted(ctx)) {
@@ -652,7 +657,7 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 			break;
 		}
 		list_advance(ctx, lst);
-		merge_next(&merge);
+		merge_next(&merge, lst);
 		vx_area_classify(ctx, &area);
 		if ((ret = fn(ctx, &area, arg))) {
 			if (ret == VX_STOP)
