@@ -9,9 +9,10 @@
 # a seeded pattern, spread over 4 CPUs, -m 2G):
 #   6.1  at N = 50000   Debian 12's crash 8.0.2, full mode and --minimal
 #   6.12 at N = 50000   sid's crash 9.0.2 (chroot), full mode; crash 8.0.2
-#                       cannot open 6.12 in full mode, so also 8.0.2
-#                       with --minimal (vmap only: kmem -v and rd of
-#                       vmalloc addresses do not work there)
+#                       full mode (--no_modules; `vmap list` only, its
+#                       kmem -v fails there) and with --minimal (vmap
+#                       only: kmem -v and rd of vmalloc addresses do not
+#                       work there)
 #   6.12 at N = 5000    the same two, for the 10x scaling ratio
 # then times, each in its own crash sessions (tests/bench/bench.py):
 # `vmap list` vs `kmem -v`, `vmap read -r` vs `rd -r` of the 64 MiB area,
@@ -65,9 +66,10 @@ ks=$((SMALL / 1000))k
 /usr/bin/python3 "$HERE/bench.py" --reps "$REPS" --out "$OUT" \
 	--machine "$machine" \
 	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
-	--per-area "6.1-$k/8.0.2/full:6.12-$k/9.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
+	--per-area "6.1-$k/8.0.2/full:6.12-$k/8.0.2/full,6.1-$k/8.0.2/full:6.12-$k/9.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
 	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd+page" \
 	"6.1-$k/8.0.2/minimal,$D61,/usr/bin/crash,$SO,--minimal,list+read+page" \
+	"6.12-$k/8.0.2/full,$D612,/usr/bin/crash,$SO,--no_modules,list" \
 	"6.12-$k/9.0.2/full,$D612,$SID_CRASH,$SID_SO,,list+kmem+read+rd+page" \
 	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read+page" \
 	"6.12-$ks/9.0.2/full,$D612S,$SID_CRASH,$SID_SO,,list+kmem" \

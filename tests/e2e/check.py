@@ -11,6 +11,7 @@ usage: check.py DUMPDIR SO [--crash CRASH] [--flags FLAGS] [--label L]
 """
 import argparse
 import os
+import random
 import shutil
 import re
 import shlex
@@ -164,17 +165,31 @@ def parse_kmem_v(path):
 
 # ---- the crash session --------------------------------------------------------
 
+def retry_dir(out, attempt):
+    """Where attempt ATTEMPT runs.  crash 8.0.2's start-up heap corruption
+    on 6.4+ dumps depends on the length of its working directory's name:
+    measured, 11 to 25 characters abort on the 6.12 fixture and 11 to 54
+    on the 50,000-area one, while 10 or fewer, and 62 or more, start on
+    both.  So: OUT itself, then a short directory of /tmp (9 characters),
+    then a long one under OUT, then another short one."""
+    if attempt % 2:
+        while True:
+            cwd = "/tmp/%04x" % random.getrandbits(16)
+            try:
+                os.mkdir(cwd)
+                return cwd
+            except FileExistsError:
+                continue
+    cwd = os.path.join(out, "retry" + "-" * 64) if attempt else out
+    os.makedirs(cwd, exist_ok=True)
+    return cwd
+
+
 def crash_once(crash, flags, dump, cmdfile, out, attempt=0, timeout=600):
-    """One session of CRASH (a command line or argv list) in OUT: (rc, output); rc is
-    None if it timed out.  crash 8.0.2's start-up heap corruption on
-    6.4+ dumps depends on the length of its working directory's name
-    (measured on the 6.12 fixture: 11 to 25 characters abort, shorter
-    and longer ones start), so a retry runs in a subdirectory whose
-    name is longer by 9 characters each time, then its files move up."""
-    cwd = out
-    if attempt:
-        cwd = os.path.join(out, "retry" + "-" * (3 + 9 * attempt))
-        os.makedirs(cwd, exist_ok=True)
+    """One session of CRASH (a command line or argv list): (rc, output),
+    rc None if it timed out.  It runs in retry_dir(OUT, ATTEMPT); the
+    files it writes end up in OUT."""
+    cwd = retry_dir(out, attempt)
     argv = (shlex.split(crash) if isinstance(crash, str) else list(crash)) \
         + ["-s"] + shlex.split(flags) + [
         os.path.join(dump, "vmlinux"), os.path.join(dump, "vmcore"),
