@@ -48,7 +48,8 @@ static unsigned long area_pages(const struct vx_ctx *ctx,
  * right-aligns (or, with LEFT, left-aligns) in WIDTH columns at P and
  * returns the end.
  */
-static char *put_num(char *p, uint64_t val, unsigned int base, int width)
+static inline __attribute__((always_inline)) char *
+put_num(char *p, uint64_t val, unsigned int base, int width)
 {
 	char digits[24];
 	int n = 0;
@@ -64,7 +65,8 @@ static char *put_num(char *p, uint64_t val, unsigned int base, int width)
 	return p;
 }
 
-static char *put_str(char *p, const char *str, int width, bool left)
+static inline __attribute__((always_inline)) char *
+put_str(char *p, const char *str, int width, bool left)
 {
 	int len = strlen(str);
 
