@@ -75,6 +75,7 @@ check-hosts: setup
 check-distro: setup
 	$(MAKE) vmap_ext.so
 	./tests/distro/run.sh
+	VX_DISTRO_KASLR=1 ./tests/distro/run.sh
 
 # issue 6 benchmark (never part of check): tests/bench/results.txt
 bench: setup

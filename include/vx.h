@@ -168,6 +168,9 @@ struct vx_ctx {
 	uint64_t pgd_phys;
 	/* the direct map, once the walk confirmed it (0 size: not used) */
 	uint64_t dm_start, dm_size;
+	/* the kernel image [_text, _end): the one range above
+	 * __START_KERNEL_map that crash --minimal translates right */
+	uint64_t kimage_start, kimage_end;
 	uint64_t pte_key;	/* vaddr >> 21 of the cached PTE table */
 	bool pte_valid;
 	uint64_t pte[512];	/* that table, read whole */

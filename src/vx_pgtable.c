@@ -66,6 +66,9 @@ int vx_pt_init(struct vx_ctx *ctx)
 	ctx->pt_levels = l5 ? 5 : 4;
 	ctx->pte_valid = false;
 	ctx->pt_ready = true;
+	if (ctx->ops->symbol(ctx->priv, "_text", &ctx->kimage_start) ||
+	    ctx->ops->symbol(ctx->priv, "_end", &ctx->kimage_end))
+		ctx->kimage_start = ctx->kimage_end = 0;
 	dm_probe(ctx);
 	return VX_OK;
 }
@@ -196,9 +199,17 @@ static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 {
 	unsigned char *dst = buf;
 
-	/* in own-page-table mode vmalloc space is ours alone to translate */
-	bool ours = ctx->own_pt && vaddr >= ctx->vmalloc_start &&
-		    vaddr < ctx->vmalloc_end;
+	/*
+	 * In own-page-table mode vmalloc space is ours alone to translate,
+	 * and so is what lies above __START_KERNEL_map beyond the kernel
+	 * image (modules, bpf_prog_pack): crash --minimal takes all of it
+	 * for kernel text at phys_base and, under KASLR, reads the wrong
+	 * memory without an error.
+	 */
+	bool ours = ctx->own_pt &&
+		    ((vaddr >= ctx->vmalloc_start && vaddr < ctx->vmalloc_end) ||
+		     (vaddr >= START_KERNEL_MAP &&
+		      (vaddr < ctx->kimage_start || vaddr >= ctx->kimage_end)));
 
 	if (ctx->own_pt && vaddr - ctx->dm_start < ctx->dm_size &&
 	    len <= ctx->dm_size - (vaddr - ctx->dm_start) &&

@@ -29,6 +29,7 @@ from check import (check, failures, parse_vmallocinfo,  # noqa: E402
                    expected_kinds, parse_list)
 
 PAGE = 4096
+MASK = (1 << 64) - 1
 START_KERNEL_MAP = 0xffffffff80000000
 STACKISH = ("kernel_clone", "copy_process", "dup_task_struct", "fork_idle")
 
@@ -129,9 +130,11 @@ def setup_walker(core, syms):
         cands.append(int(info["NUMBER(phys_base)"], 0))
     cands += [0, 0x1000000]
     for pb in cands:
-        v = core.u64(syms["phys_base"] - START_KERNEL_MAP + pb)
+        # under KASLR phys_base is often "negative": arithmetic mod 2^64
+        pb &= MASK
+        v = core.u64((syms["phys_base"] - START_KERNEL_MAP + pb) & MASK)
         if v == pb:
-            core.cr3 = syms["init_top_pgt"] - START_KERNEL_MAP + pb
+            core.cr3 = (syms["init_top_pgt"] - START_KERNEL_MAP + pb) & MASK
             return "phys_base %#x (%s)" % (
                 pb, "VMCOREINFO" if "NUMBER(phys_base)" in info
                 else "self-consistent")

@@ -15,6 +15,8 @@
 #      VX_DISTRO_KVER   kernel ABI, e.g. 6.12.107+deb12-amd64 (default: the
 #                       newest 6.12.N+deb12-amd64 apt knows)
 #      VX_DISTRO_FRESH=1  boot and dump again even if a cached dump exists
+#      VX_DISTRO_KASLR=1  boot without nokaslr (KASLR and randomized memory
+#                       bases, as on a real machine); its own cached dump
 #      VX_BOOT_TIMEOUT  seconds to wait for the guest (default 300)
 #      VX_DISTRO_MODES  modes to judge (default "full minimal"; "none":
 #                       fetch and dump only)
@@ -34,6 +36,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 VX_CACHE=${VX_CACHE:-/var/cache/vmap_ext}
 BOOT_TIMEOUT=${VX_BOOT_TIMEOUT:-300}
 MODES=${VX_DISTRO_MODES:-full minimal}
+KASLR=${VX_DISTRO_KASLR:-0}
 HOSTS=${VX_DISTRO_HOSTS:-native}
 CRASH=${VX_CRASH:-/usr/bin/crash}
 export LC_ALL=C
@@ -159,11 +162,15 @@ KEY=$({
 	echo "--- init.sh"; cat "$ROOT/tests/e2e/init.sh"
 	echo "--- guest.sh"; cat "$ROOT/tests/e2e/guest.sh"
 	echo "--- boot"; section BOOT
+	echo "kaslr=$KASLR"
 } | sha256sum | cut -c1-12)
 DDIR="$ENTRY/dump-$KEY"
 
 #== BOOT-BEGIN ==
-QEMU_APPEND="console=ttyS0 nokaslr no_hash_pointers panic=-1"
+# nokaslr by default; VX_DISTRO_KASLR=1 boots as a real machine does, with
+# the kernel image and the direct map, vmalloc and vmemmap bases randomized
+QEMU_APPEND="console=ttyS0 no_hash_pointers panic=-1"
+[ "$KASLR" = 1 ] || QEMU_APPEND="console=ttyS0 nokaslr no_hash_pointers panic=-1"
 
 make_dump() {
 	local tmp sec
@@ -183,7 +190,12 @@ make_dump() {
 	ln -s ../vmlinux "$tmp/vmlinux"
 	[ "$(cat "$tmp/version")" = "$KVER" ] ||
 		die "guest runs '$(cat "$tmp/version")', not $KVER ($tmp/console.log)"
-	grep -qw nokaslr "$tmp/cmdline.txt" || die "guest command line lacks nokaslr"
+	if [ "$KASLR" = 1 ]; then
+		! grep -qw nokaslr "$tmp/cmdline.txt" || die "guest command line has nokaslr"
+	else
+		grep -qw nokaslr "$tmp/cmdline.txt" || die "guest command line lacks nokaslr"
+	fi
+	echo "kaslr=$KASLR" >"$tmp/variant"
 	[ -s "$tmp/vmallocinfo.txt" ] || die "empty vmallocinfo ($tmp/console.log)"
 	mv -T "$tmp" "$DDIR"
 }
@@ -197,7 +209,10 @@ else
 	make_dump
 	# a dump is 1 GiB: drop those of earlier keys (init.sh, QEMU, busybox)
 	for d in "$ENTRY"/dump-*; do
-		[ "$d" = "$DDIR" ] || rm -rf "$d"
+		[ "$d" = "$DDIR" ] && continue
+		# ... of this variant (with or without KASLR) only
+		[ "$(cat "$d/variant" 2>/dev/null || echo kaslr=0)" = "kaslr=$KASLR" ] &&
+			rm -rf "$d"
 	done
 fi
 log "dump: $DDIR ($(grep -c '^0x' "$DDIR/vmallocinfo.txt") vmallocinfo rows)"
@@ -210,6 +225,9 @@ log "dump: $DDIR ($(grep -c '^0x' "$DDIR/vmallocinfo.txt") vmallocinfo rows)"
 # sid (opt-in, VX_DISTRO_HOSTS="native sid"): crash 9.0.2 in the cached
 # chroot of tests/hosts, the extension built against its defs.h; it opens
 # this dump in full mode with modules, so both modes must pass there.
+# crash finds a QEMU dump's KASLR offset only when told to look for it
+KFLAGS=""
+[ "$KASLR" = 1 ] && KFLAGS=" --kaslr=auto"
 rc=0
 summaries=()
 judge() { # $1 = host label, $2 = crash, $3 = .so, $4 = mode, $5... = judge.py options
@@ -234,9 +252,11 @@ for host in $HOSTS; do
 		fi
 		for mode in $MODES; do
 			case $mode in
-			full) judge native "$CRASH" "$so" full --flags=--no_modules \
+			full) judge native "$CRASH" "$so" full \
+				--flags="--no_modules$KFLAGS" \
 				--retries 6 --allow-startup-failure ;;
-			minimal) judge native "$CRASH" "$so" minimal --retries 2 ;;
+			minimal) judge native "$CRASH" "$so" minimal \
+				--flags="--minimal$KFLAGS" --retries 2 ;;
 			none) ;;	# VX_DISTRO_MODES=none: fetch and dump only
 			*) die "unknown mode $mode" ;;
 			esac
@@ -254,8 +274,10 @@ for host in $HOSTS; do
 		crash="$ROOT/tests/hosts/crash-in-chroot.sh $chroot_dir"
 		for mode in $MODES; do
 			case $mode in
-			full) judge "$host" "$crash" "$so" full --flags= --retries 2 ;;
-			minimal) judge "$host" "$crash" "$so" minimal --retries 2 ;;
+			full) judge "$host" "$crash" "$so" full --flags="$KFLAGS" \
+				--retries 2 ;;
+			minimal) judge "$host" "$crash" "$so" minimal \
+				--flags="--minimal$KFLAGS" --retries 2 ;;
 			none) ;;
 			*) die "unknown mode $mode" ;;
 			esac

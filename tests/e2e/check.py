@@ -50,6 +50,13 @@ def pattern(seed, offset, length):
     return words[skip:skip + length]
 
 
+def in_vmalloc_space(addr):
+    """vmalloc space, wherever KASLR put it: kernel addresses below
+    __START_KERNEL_map (the image and module space lie above it; the
+    fixtures have VMAP_STACK, so no stack is in the direct map)."""
+    return 0xffff800000000000 <= addr < 0xffffffff80000000
+
+
 # ---- ground truth ---------------------------------------------------------
 
 VMI_RE = re.compile(r"^0x([0-9a-f]+)-0x([0-9a-f]+)\s+(\d+)\s*(.*)$")
@@ -363,8 +370,7 @@ def main():
                         if os.path.exists(os.path.join(args.dump, "tasks.txt"))
                         else os.path.join(args.dump, "manifest.txt"))
     # stacks in vmalloc space (init_task's is in the kernel image)
-    tasks = [t for t in tasks
-             if 0xffffc90000000000 <= t[2] < 0xffffe90000000000]
+    tasks = [t for t in tasks if in_vmalloc_space(t[2])]
     probe = tasks[:12] + [t for t in tasks if t[0] == 0][:2]
     for i, (pid, comm, stack) in enumerate(probe):
         cmds.append("vmap list %x > owner%d.txt" % (stack + 0x10, i))
@@ -562,8 +568,7 @@ def main():
     check(frag and max(len(l) for l in frag.splitlines()) <= 80,
           "%s: vmap list -F wider than 80 columns" % label)
     m = re.search(r"^all\s+\|.*\| (\d+) areas", frag, re.M)
-    inside = [r for r in rows if r["start"] >= 0xffffc90000000000 and
-              r["start"] < 0xffffe90000000000]
+    inside = [r for r in rows if in_vmalloc_space(r["start"])]
     check(m and int(m[1]) == len(inside),
           "%s: -F counts %s areas, list has %d" % (
               label, m and m[1], len(inside)))

@@ -10,7 +10,9 @@
 #
 # VERSION  6.1 | 6.12 | 7.2 (any other version works given its tarball),
 #          optionally with a variant suffix: 6.12-tiny = SLUB_TINY and no
-#          module support (full-mode crash 8.0.2 cannot open it)
+#          module support (full-mode crash 8.0.2 cannot open it);
+#          6.12-kaslr = KASLR and randomized memory bases, booted without
+#          nokaslr (crash needs --kaslr=auto)
 # TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too),
 #          from this machine's linux-source-$VERSION package, or else (7.2 on
 #          Debian 12) from sid's, via tests/hosts/get-source.sh
@@ -32,6 +34,7 @@ VERSION=$1
 VARIANT=""
 case $VERSION in
 	[0-9]*.[0-9]*-tiny) VARIANT=tiny; VERSION=${VERSION%-tiny} ;;
+	[0-9]*.[0-9]*-kaslr) VARIANT=kaslr; VERSION=${VERSION%-kaslr} ;;
 	[0-9]*.[0-9]*-*) usage ;;
 	[0-9]*.[0-9]*) ;;
 	*) usage ;;
@@ -111,6 +114,7 @@ KEY=$({
 	echo "gcc=$GCCVER"
 	echo "dwarf_override=${VX_DWARF:-}"
 	[ -n "$VARIANT" ] && echo "variant=$VARIANT"
+	[ "$VARIANT" = kaslr ] && { echo "--- kaslr"; section KASLR; }
 	echo "--- kconfig.fragment"; cat "$HERE/kconfig.fragment"
 	echo "--- vx_fixture.c"; cat "$HERE/vx_fixture.c"
 	echo "--- vx_fixture_mod.c"; cat "$HERE/vx_fixture_mod.c"
@@ -233,6 +237,21 @@ build_kernel() {
 }
 #== BUILD-END ==
 
+#== KASLR-BEGIN ==
+# The -kaslr variant: the module variant built with KASLR and randomized
+# memory bases, booted without nokaslr, as real machines run.  (Kept out
+# of the BUILD section, whose text keys every other kernel.)
+if [ "$VARIANT" = kaslr ]; then
+	VARIANT_FRAGMENT+=$'\nCONFIG_RELOCATABLE=y\nCONFIG_RANDOMIZE_BASE=y\nCONFIG_RANDOMIZE_MEMORY=y'
+	REQUIRED_CONFIG+=(CONFIG_RANDOMIZE_BASE=y CONFIG_RANDOMIZE_MEMORY=y)
+	kept=()
+	for opt in "${FORBIDDEN_CONFIG[@]}"; do
+		[ "$opt" = CONFIG_RANDOMIZE_BASE ] || kept+=("$opt")
+	done
+	FORBIDDEN_CONFIG=("${kept[@]}")
+fi
+#== KASLR-END ==
+
 if [ -f "$KDIR/vmlinux" ] && [ -f "$KDIR/bzImage" ]; then
 	log "reusing kernel $KDIR"
 else
@@ -249,6 +268,7 @@ KEY2=$({
 	echo "busybox=$("$BUSYBOX" 2>&1 | head -n1)"
 	echo "qemu=$("$QEMU" --version | head -n1)"
 	[ "$SCALE" -gt 0 ] && echo "scale=$SCALE"
+	[ "$VARIANT" = kaslr ] && echo "boot=kaslr"
 	echo "--- init.sh"; cat "$HERE/init.sh"
 	echo "--- guest.sh"; cat "$HERE/guest.sh"
 	echo "--- boot"; section BOOT
@@ -311,6 +331,8 @@ make_dump() {
 	log "dump written in $((SECONDS - t)) s"
 }
 #== BOOT-END ==
+# the -kaslr variant boots as a real machine does (in the dump key above)
+[ "$VARIANT" = kaslr ] && QEMU_APPEND=${QEMU_APPEND/nokaslr /}
 
 if [ -f "$DDIR/vmcore" ] && [ -f "$DDIR/manifest.txt" ]; then
 	log "reusing dump $DDIR"
@@ -401,6 +423,12 @@ elif [ "${VX_SKIP_CRASH:-0}" != 1 ] && [ -n "$crash_id" ]; then
 		6.1) tries=("" "--no_modules" "--minimal") ;;
 		*) tries=("--no_modules" "" "--minimal") ;;
 	esac
+	# crash finds a QEMU dump's KASLR offset only when told to look
+	if [ "$VARIANT" = kaslr ]; then
+		for i in "${!tries[@]}"; do
+			tries[i]="${tries[i]:+${tries[i]} }--kaslr=auto"
+		done
+	fi
 	echo "# $crash_id" >"$DDIR/crash-check.txt"
 	ok=""
 	for flags in "${tries[@]}"; do

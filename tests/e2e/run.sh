@@ -4,14 +4,15 @@
 # host (Debian 12's own crash, and crash of newer Debian suites in cached
 # chroots, the extension built against each one's defs.h), and judge the
 # output (check.py).
-#   VX_E2E_KERNELS  kernels to test (default "6.1 6.12 7.2 6.12-tiny")
+#   VX_E2E_KERNELS  kernels to test (default "6.1 6.12 7.2 6.12-tiny
+#                   6.12-kaslr")
 #   VX_HOSTS        hosts (default "native sid"; also "trixie")
 #   VX_JOBS         sessions at a time (default: the number of CPUs)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2 6.12-tiny"}
+KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2 6.12-tiny 6.12-kaslr"}
 HOSTS=${VX_HOSTS:-"native sid"}
 rc=0
 
@@ -36,7 +37,7 @@ rm -f "$agree"
 # one job per (host, kernel): full mode, --minimal and their comparison;
 # VX_JOBS of them at a time (default: the number of CPUs), reported in order
 session() { # $1 host label, $2 crash, $3 so, $4 kernel=dumpdir
-	local v=${4%%=*} dir=${4#*=} label rc=0 cmp_dir
+	local v=${4%%=*} dir=${4#*=} label rc=0 cmp_dir kf
 	label="$v/$1"
 	# Full mode.  crash 8.0.2 predates the 6.4 module layout, so 6.4+
 	# kernels with modules may need --no_modules; on 6.12 it also dies
@@ -44,15 +45,19 @@ session() { # $1 host label, $2 crash, $3 so, $4 kernel=dumpdir
 	# depending on its working directory's name: check.py retries
 	# elsewhere).  The -tiny variant (SLUB_TINY) is one crash opens in
 	# full mode only with --no_kmem_cache.
+	# crash finds a QEMU dump's KASLR offset only when told to look
+	kf=""
+	case $v in *-kaslr) kf=" --kaslr=auto" ;; esac
 	cmp_dir=$(mktemp -d)
 	/usr/bin/python3 "$HERE/check.py" "$dir" "$3" --crash "$2" \
-		--flags="|--no_modules|--no_modules --no_kmem_cache" --retries 4 \
+		--flags="$kf|--no_modules$kf|--no_modules --no_kmem_cache$kf" \
+		--retries 4 \
 		--allow-startup-failure --label "$label" \
 		--save "$cmp_dir/full" || rc=1
 	# --minimal translates no vmalloc address: vmap walks the page
 	# tables itself and must give the same answers
 	/usr/bin/python3 "$HERE/check.py" "$dir" "$3" --crash "$2" \
-		--flags="--minimal" --label "$label/minimal" \
+		--flags="--minimal$kf" --label "$label/minimal" \
 		--save "$cmp_dir/minimal" || rc=1
 	# ... the very same: vmap list, its summary and every read
 	if [ -f "$cmp_dir/full/list.txt" ]; then

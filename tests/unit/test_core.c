@@ -1052,6 +1052,26 @@ static void test_pgtable(int levels)
 	CHECK(vx_kread(&w.ctx, dm + 0x3000010, &word, 8) == 0 &&
 	      word == 0x1122334455667788ULL, "direct-map read: %llx",
 	      (unsigned long long)word);
+	/*
+	 * Above __START_KERNEL_map only the kernel image [_text, _end) is
+	 * the host's to translate; module space is walked here (crash
+	 * --minimal would read it as kernel text: the decoy).
+	 */
+	img_sym_add(&w.img, "_text", 0xffffffff81000000ULL);
+	img_sym_add(&w.img, "_end", 0xffffffff82000000ULL);
+	img_pt_map(&w.img, &next, pgd, levels, 0xffffffffc0001000ULL,
+		   0x3000000, 1);
+	img_w64(&w.img, 0xffffffffc0001010ULL, 0xdec0dec0dec0dec0ULL);
+	img_w64(&w.img, 0xffffffff81000010ULL, 0x5555aaaa5555aaaaULL);
+	CHECK(vx_pt_init(&w.ctx) == VX_OK &&
+	      w.ctx.kimage_end == 0xffffffff82000000ULL, "no kernel image");
+	vx_cache_flush(&w.ctx);
+	CHECK(vx_kread(&w.ctx, 0xffffffffc0001010ULL, &word, 8) == 0 &&
+	      word == 0x1122334455667788ULL, "module-space read: %llx",
+	      (unsigned long long)word);
+	CHECK(vx_kread(&w.ctx, 0xffffffff81000010ULL, &word, 8) == 0 &&
+	      word == 0x5555aaaa5555aaaaULL, "kernel-image read: %llx",
+	      (unsigned long long)word);
 out:
 	world_free(&w);
 }
