@@ -74,6 +74,16 @@ static void check_kind(struct collected *col, uint64_t start,
 		      vx_kind_name(area->kind), vx_kind_name(kind));
 }
 
+/* the walk hands areas out in ascending address order */
+static void check_sorted(const struct collected *col, enum img_era era)
+{
+	int i;
+
+	for (i = 1; i < col->nr; i++)
+		CHECK(col->areas[i - 1].start < col->areas[i].start,
+		      "era %s: area %d out of order", era_name(era), i);
+}
+
 static void test_list_era(enum img_era era)
 {
 	struct collected col = { .nr = 0 };
@@ -91,9 +101,7 @@ static void test_list_era(enum img_era era)
 	CHECK(ret == VX_OK, "walk: %s", w.ctx.err);
 	CHECK(col.nr == w.nr, "era %s: %d areas, built %d", era_name(era),
 	      col.nr, w.nr);
-	for (i = 1; i < col.nr; i++)
-		CHECK(col.areas[i - 1].start < col.areas[i].start,
-		      "era %s: not sorted at %d", era_name(era), i);
+	check_sorted(&col, era);
 	check_kind(&col, A_START, VX_K_VMALLOC, era);
 	check_kind(&col, B_START, VX_K_IOREMAP, era);
 	check_kind(&col, C_START, VX_K_VM_MAP_RAM, era);
@@ -488,7 +496,6 @@ static void test_list_damage(enum img_era era, bool swap)
 {
 	struct collected col = { .nr = 0 };
 	struct world w;
-	int i;
 
 	world_build(&w, era, 4, 0xf);
 	if (swap) {
@@ -506,9 +513,7 @@ static void test_list_damage(enum img_era era, bool swap)
 	CHECK(col.nr == w.nr, "era %s %s: %d of %d areas:\n%s",
 	      era_name(era), swap ? "swapped" : "cut", col.nr, w.nr,
 	      w.img.warnings);
-	for (i = 1; i < col.nr; i++)
-		CHECK(col.areas[i - 1].start < col.areas[i].start,
-		      "era %s: area %d out of order", era_name(era), i);
+	check_sorted(&col, era);
 	CHECK(strstr(w.img.warnings, swap ? "out of order" :
 		     "list ends after 2 entries"),
 	      "era %s: damage not named:\n%s", era_name(era),
@@ -561,7 +566,6 @@ static void test_bad_start(enum img_era era, bool list_broken_too)
 {
 	struct collected col = { .nr = 0 };
 	struct world w;
-	int i;
 
 	world_build(&w, era, 4, 0xf);
 	img_w64(&w.img, w.va[2], w.va[2]);	/* C.va_start = &C */
@@ -576,9 +580,7 @@ static void test_bad_start(enum img_era era, bool list_broken_too)
 	      "era %s%s: %d of %d areas:\n%s", era_name(era),
 	      list_broken_too ? " (tree)" : "", col.nr, w.nr,
 	      w.img.warnings);
-	for (i = 1; i < col.nr; i++)
-		CHECK(col.areas[i - 1].start < col.areas[i].start,
-		      "era %s: area %d out of order", era_name(era), i);
+	check_sorted(&col, era);
 	CHECK(strstr(w.img.warnings, "skipped"), "era %s: not named:\n%s",
 	      era_name(era), w.img.warnings);
 out:
