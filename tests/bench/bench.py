@@ -125,16 +125,8 @@ def session(case, pre, timed, tmp, timeout=3600, tries=4):
                           [STAMP, "exit"]) + "\n")
     tfile = os.path.join(tmp, "time.txt")
     timer = ["/usr/bin/time", "-v", "-o", tfile] + shlex.split(case.crash)
-    for attempt in range(tries):
-        t0 = time.perf_counter()
-        rc, out = check.crash_once(timer, case.flags, case.dump, cmdfile, tmp,
-                                   attempt, timeout)
-        wall = time.perf_counter() - t0
-        if rc == 0 and "shared object loaded" in out:
-            break
-        if rc is None or "shared object loaded" in out or \
-                not check.crash_died(rc, out):
-            break
+    rc, out, _, wall = check.crash_start(timer, case.flags, case.dump,
+                                         cmdfile, tmp, tries, timeout)
     if rc != 0 or "shared object loaded" not in out:
         raise RuntimeError("%s: crash session failed (rc %s):\n%s" % (
             case.label, rc, "\n".join(out.splitlines()[-8:])))

@@ -144,23 +144,20 @@ def setup_walker(core, syms):
 # ---- crash ---------------------------------------------------------------------
 
 def crash_session(args, flags, cmds, out):
-    """Run crash with the commands; retry (check.py's crash_once, in a
-    working directory of another length) when crash dies in its own
-    start-up, before `extend` says the shared object is loaded."""
+    """Run crash with the commands until it starts (check.py's
+    crash_start); each attempt's output goes to session-N.log."""
     cmdfile = os.path.join(out, "cmds")
     with open(cmdfile, "w") as f:
         f.write("\n".join(cmds + ["exit"]) + "\n")
-    text, attempts = "", 0
-    for attempt in range(args.retries):
-        attempts += 1
-        rc, text = e2e.crash_once(args.crash, flags, args.dump, cmdfile, out,
-                                  attempt, args.timeout)
+
+    def log(attempt, text):
         with open(os.path.join(out, "session-%d.log" % attempt), "w") as f:
             f.write(text)
-        if "shared object loaded" in text:
-            return rc, text, attempts
-        if rc is None or not e2e.crash_died(rc, text):
-            break
+    rc, text, attempts, _ = e2e.crash_start(
+        args.crash, flags, args.dump, cmdfile, out, args.retries,
+        args.timeout, log)
+    if "shared object loaded" in text:
+        return rc, text, attempts
     return False, text, attempts
 
 

@@ -19,6 +19,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 PAGE = 4096
 MASK = (1 << 64) - 1
@@ -225,35 +226,53 @@ def crash_died(rc, text):
                             "free(): ", "malloc(): "))
 
 
+def crash_start(crash, flags, dump, cmdfile, out, retries, timeout=600,
+                log=None):
+    """crash_once until vmap_ext is loaded: an aborted start-up (crash
+    8.0.2 on 6.4+ dumps, heap corruption before any extension loads) is
+    retried in another directory; a clean refusal ("invalid structure
+    member offset", "not SMP") is the same every time and is not.
+    LOG(attempt, output) sees every attempt.  Returns (rc, output,
+    attempts, seconds of the last attempt); rc None: timed out."""
+    for attempt in range(retries):
+        t0 = time.perf_counter()
+        rc, text = crash_once(crash, flags, dump, cmdfile, out, attempt,
+                              timeout)
+        secs = time.perf_counter() - t0
+        if log:
+            log(attempt, text)
+        if rc is None or "shared object loaded" in text or \
+                not crash_died(rc, text):
+            break
+    return rc, text, attempt + 1, secs
+
+
 def run_crash(args, dump, cmds, out):
-    """Run the session.  crash 8.0.2 itself sometimes dies while starting
-    on 6.4+ dumps (heap corruption in its own start-up, before any
-    extension is loaded); such attempts are retried, with the next
-    candidate flags.  Once vmap_ext is loaded, the session must finish."""
+    """Run the session, with each candidate flags in turn until crash
+    starts (crash_start).  Once vmap_ext is loaded, the session must
+    finish."""
     cmdfile = os.path.join(out, "cmds")
     with open(cmdfile, "w") as f:
         f.write("\n".join(cmds + ["exit"]) + "\n")
+
+    def log(attempt, text):
+        with open(os.path.join(out, "session.log"), "w") as f:
+            f.write(text)
     text = ""
     for flags in args.flags.split("|"):
-        for attempt in range(args.retries):
-            rc, text = crash_once(args.crash, flags, dump, cmdfile, out,
-                                  attempt)
-            with open(os.path.join(out, "session.log"), "w") as f:
-                f.write(text)
-            if rc is None:
-                check(False, "crash session timed out")
-                return text
-            if "shared object loaded" in text:
-                check(rc == 0, "crash exited with %d after loading "
-                      "vmap_ext" % rc)
-                args.used_flags = flags
-                return text
-            # a clean refusal ("invalid structure member offset", "not
-            # SMP") is the same every time: go on to the next flags
-            if not crash_died(rc, text):
-                break
+        rc, text, _, _ = crash_start(args.crash, flags, dump, cmdfile, out,
+                                     args.retries, log=log)
+        if rc is None:
+            check(False, "crash session timed out")
+            return text
+        if "shared object loaded" in text:
+            check(rc == 0, "crash exited with %d after loading "
+                  "vmap_ext" % rc)
+            args.used_flags = flags
+            return text
     args.used_flags = None
     return text
+
 
 
 def check_callers(label, vmi, callers, meminfo_path, churn):
