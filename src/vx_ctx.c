@@ -123,6 +123,23 @@ static int require(struct vx_ctx *ctx, struct vx_field f, const char *what)
 	return VX_OK;
 }
 
+/* Every present field of FIELDS lies within TYPE's SIZE. */
+static int fits(struct vx_ctx *ctx, const char *type, long size,
+		const struct vx_field *fields, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		struct vx_field f = fields[i];
+
+		if (!vx_has(f) ||
+		    (f.size >= 0 && f.off <= size && f.size <= size - f.off))
+			continue;
+		return vx_err(ctx, VX_ERR_UNSUPPORTED, "implausible layout: "
+			      "a %s member at %ld, %ld bytes, beyond its size "
+			      "%ld", type, f.off, f.size, size);
+	}
+	return VX_OK;
+}
+
 static int layout_init(struct vx_ctx *ctx)
 {
 	struct vx_layout *l = &ctx->l;
@@ -185,6 +202,21 @@ static int layout_init(struct vx_ctx *ctx)
 		return vx_err(ctx, VX_ERR_UNSUPPORTED,
 			      "implausible sizes: vmap_area %ld, vm_struct %ld",
 			      l->va_sz, l->vm_sz);
+	/* fields are read in place from the page that holds the object */
+	const struct vx_field va_fields[] = {
+		l->va_start, l->va_end, l->va_vm, l->va_flags, l->va_rb_node,
+		{ l->va_list.off + l->lh_next.off, 8 },
+	};
+	const struct vx_field vm_fields[] = {
+		l->vm_addr, l->vm_size, l->vm_flags, l->vm_pages,
+		l->vm_nr_pages, l->vm_phys_addr, l->vm_caller,
+		l->vm_page_order,
+	};
+	if ((ret = fits(ctx, "vmap_area", l->va_sz, va_fields,
+			sizeof(va_fields) / sizeof(va_fields[0]))) ||
+	    (ret = fits(ctx, "vm_struct", l->vm_sz, vm_fields,
+			sizeof(vm_fields) / sizeof(vm_fields[0]))))
+		return ret;
 	/*
 	 * 6.3 brought vmap_area.flags back with new meaning (VMAP_RAM,
 	 * VMAP_BLOCK); before 5.4 a member of that name meant VM_VM_AREA &c.
@@ -335,6 +367,15 @@ static void blocks_init(struct vx_ctx *ctx)
 	/* used_map is DECLARE_BITMAP(, VMAP_BBMAP_BITS): exact, 6.3+ */
 	if (vx_has(l->vb_used_map))
 		ctx->vb_bits = l->vb_used_map.size * 8;
+}
+
+void vx_cmd_abandoned(struct vx_ctx *ctx)
+{
+	/* vmap check's dedup set and the walks' quiet spells */
+	free(ctx->warn_seen);
+	ctx->warn_seen = NULL;
+	ctx->quiet = 0;
+	vx_cache_flush(ctx);
 }
 
 int vx_ctx_init(struct vx_ctx *ctx, const struct vx_ops *ops, void *priv)

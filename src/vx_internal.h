@@ -3,6 +3,8 @@
 #ifndef VX_INTERNAL_H
 #define VX_INTERNAL_H
 
+#include <string.h>
+
 #include "vx.h"
 #include "vx_flags.h"
 
@@ -22,6 +24,18 @@ static inline uint64_t vx_get(const void *buf, struct vx_field f)
 
 	if (f.off < 0 || f.size <= 0 || f.size > 8)
 		return 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (f.size == 8) {
+		memcpy(&val, p, 8);
+		return val;
+	}
+	if (f.size == 4) {
+		uint32_t word;
+
+		memcpy(&word, p, 4);
+		return word;
+	}
+#endif
 	for (i = f.size - 1; i >= 0; i--)
 		val = (val << 8) | p[i];
 	return val;
@@ -35,6 +49,8 @@ bool vx_interrupted(struct vx_ctx *ctx);
 /* every core read and translation goes through these (vx_pgtable.c) */
 int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len);
 int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
+const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
+		     size_t len);
 bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
 
 bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,

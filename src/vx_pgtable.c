@@ -82,6 +82,15 @@ int vx_pt_enable(struct vx_ctx *ctx)
 	return ret;
 }
 
+int vx_pt_phys_first(struct vx_ctx *ctx)
+{
+	int ret = ctx->pt_ready ? VX_OK : vx_pt_init(ctx);
+
+	if (ret == VX_OK)
+		ctx->phys_first = true;
+	return ret;
+}
+
 static void leaf(uint64_t entry, uint64_t vaddr, int shift, uint64_t *paddr)
 {
 	uint64_t mask = (1ULL << shift) - 1;
@@ -148,6 +157,7 @@ int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 
 struct vx_page_cache {
 	uint64_t page[CACHE_PAGES];	/* 0: empty */
+	const unsigned char *bytes[CACHE_PAGES];	/* data[] or mapped */
 	unsigned char data[CACHE_PAGES][4096];
 };
 
@@ -160,34 +170,104 @@ void vx_cache_flush(struct vx_ctx *ctx)
 static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 			  size_t len);
 
-static int kread_cached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
-			size_t len)
+/* A mapped dump: the page in place, no copy (NULL: read it). */
+static const unsigned char *kmap_page(struct vx_ctx *ctx, uint64_t page)
+{
+	uint64_t pa;
+
+	if (!ctx->phys_first || !ctx->ops->map_phys)
+		return NULL;
+	if (page - ctx->dm_start < ctx->dm_size)
+		pa = page - ctx->dm_start;
+	else if (vx_pt_translate(ctx, page, &pa))
+		return NULL;
+	return ctx->ops->map_phys(ctx->priv, pa, 4096);
+}
+
+/* The cached page holding VADDR, filled if need be; NULL if unreadable. */
+static const unsigned char *cached_page(struct vx_ctx *ctx, uint64_t vaddr)
 {
 	uint64_t page = vaddr & ~4095ULL;
 	unsigned int slot = (page >> 12) % CACHE_PAGES;
 	struct vx_page_cache *c = ctx->cache;
 
 	if (c->page[slot] != page) {
-		if (kread_uncached(ctx, page, c->data[slot], 4096)) {
-			c->page[slot] = 0;
-			return kread_uncached(ctx, vaddr, buf, len);
+		c->bytes[slot] = kmap_page(ctx, page);
+		if (!c->bytes[slot]) {
+			if (kread_uncached(ctx, page, c->data[slot], 4096)) {
+				c->page[slot] = 0;
+				return NULL;
+			}
+			c->bytes[slot] = c->data[slot];
 		}
 		c->page[slot] = page;
 	}
-	memcpy(buf, c->data[slot] + (vaddr - page), len);
-	return 0;
+	return c->bytes[slot];
+}
+
+static bool cacheable(struct vx_ctx *ctx, uint64_t vaddr, size_t len)
+{
+	if (len > CACHE_MAX_READ || ctx->page_size != 4096 ||
+	    (vaddr >> 12) != ((vaddr + len - 1) >> 12))
+		return false;
+	if (!ctx->cache)
+		ctx->cache = calloc(1, sizeof(*ctx->cache));
+	return ctx->cache;
+}
+
+/*
+ * LEN bytes at VADDR: in place in the cached (or mapped) page when they
+ * lie in one, else copied to BUF.  NULL if unreadable.  What it points
+ * to is good until the next read.
+ */
+const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
+		     size_t len)
+{
+	const unsigned char *page;
+
+	if (cacheable(ctx, vaddr, len) && (page = cached_page(ctx, vaddr)))
+		return page + (vaddr & 4095);
+	return kread_uncached(ctx, vaddr, buf, len) ? NULL : buf;
 }
 
 int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len)
 {
-	if (len <= CACHE_MAX_READ && ctx->page_size == 4096 &&
-	    (vaddr >> 12) == ((vaddr + len - 1) >> 12)) {
-		if (!ctx->cache)
-			ctx->cache = calloc(1, sizeof(*ctx->cache));
-		if (ctx->cache)
-			return kread_cached(ctx, vaddr, buf, len);
+	const void *src = vx_kview(ctx, vaddr, buf, len);
+
+	if (!src)
+		return -1;
+	if (src != buf)
+		memcpy(buf, src, len);
+	return 0;
+}
+
+/*
+ * Phys-first mode: as much of [VADDR, VADDR + LEN) as translates and
+ * reads as physical, up to the first page that does not.  Returns the
+ * bytes read.
+ */
+static size_t kread_phys(struct vx_ctx *ctx, uint64_t vaddr,
+			 unsigned char *dst, size_t len)
+{
+	size_t done = 0;
+
+	/* the direct map is physically contiguous: one read */
+	if (vaddr - ctx->dm_start < ctx->dm_size &&
+	    len <= ctx->dm_size - (vaddr - ctx->dm_start))
+		return ctx->ops->read_phys(ctx->priv, vaddr - ctx->dm_start,
+					   dst, len) ? 0 : len;
+	while (done < len) {
+		size_t off = (vaddr + done) & (ctx->page_size - 1);
+		size_t n = ctx->page_size - off < len - done ?
+			   ctx->page_size - off : len - done;
+		uint64_t pa;
+
+		if (vx_pt_translate(ctx, vaddr + done, &pa) ||
+		    ctx->ops->read_phys(ctx->priv, pa, dst + done, n))
+			break;
+		done += n;
 	}
-	return kread_uncached(ctx, vaddr, buf, len);
+	return done;
 }
 
 /*
@@ -198,6 +278,16 @@ static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 			  size_t len)
 {
 	unsigned char *dst = buf;
+
+	if (ctx->phys_first) {
+		size_t done = kread_phys(ctx, vaddr, dst, len);
+
+		if (done == len)
+			return 0;
+		vaddr += done;
+		dst += done;
+		len -= done;
+	}
 
 	/*
 	 * In own-page-table mode vmalloc space is ours alone to translate,

@@ -305,25 +305,27 @@ static bool list_goes_back(struct vx_ctx *ctx, const struct vx_list *lst,
 			   uint64_t start)
 {
 	const struct vx_layout *l = &ctx->l;
-	uint64_t link = lst->next, next_start, next_end;
+	uint64_t link = lst->next, next_start;
+	unsigned char copy[VX_SCRATCH];
+	const void *next;
 
 	if (!can_fall_back(ctx, lst) || link == lst->head ||
 	    link <= (uint64_t)l->va_list.off || (link & 7) ||
-	    vx_read_ulong(ctx, link - l->va_list.off + l->va_start.off,
-			  &next_start) ||
-	    vx_read_ulong(ctx, link - l->va_list.off + l->va_end.off,
-			  &next_end))
+	    !(next = vx_kview(ctx, link - l->va_list.off, copy, l->va_sz)))
 		return false;
+	next_start = vx_get(next, l->va_start);
 	/* a damaged entry is skipped when its turn comes, not a reorder */
-	return range_ok(ctx, next_start, next_end) && next_start <= start;
+	return range_ok(ctx, next_start, vx_get(next, l->va_end)) &&
+	       next_start <= start;
 }
 
 /* Advance LST to its next valid entry; sets lst->done at the end. */
 static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 {
 	const struct vx_layout *l = &ctx->l;
-	unsigned char buf[VX_SCRATCH];
+	unsigned char copy[VX_SCRATCH];
 	struct vx_area *area = &lst->cur;
+	const void *buf;
 	uint64_t va;
 
 	while ((va = next_va(ctx, lst))) {
@@ -332,7 +334,7 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			lst->done = true;
 			return;
 		}
-		if (vx_kread(ctx, va, buf, l->va_sz)) {
+		if (!(buf = vx_kview(ctx, va, copy, l->va_sz))) {
 			list_stop(ctx, lst, "vmap_area unreadable", va);
 			continue;
 		}
@@ -399,9 +401,10 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 static void vm_read(struct vx_ctx *ctx, struct vx_area *area)
 {
 	const struct vx_layout *l = &ctx->l;
-	unsigned char buf[VX_SCRATCH];
+	unsigned char copy[VX_SCRATCH];
+	const void *buf = vx_kview(ctx, area->vm, copy, l->vm_sz);
 
-	if (vx_kread(ctx, area->vm, buf, l->vm_sz)) {
+	if (!buf) {
 		vx_warn(ctx, "vmap_area %llx: vm_struct %llx unreadable",
 			(unsigned long long)area->va,
 			(unsigned long long)area->vm);

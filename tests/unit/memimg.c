@@ -294,6 +294,57 @@ const struct vx_ops img_ops = {
 	.read_phys = img_read_phys,
 };
 
+static const void *img_map_phys(void *priv, uint64_t paddr, size_t len)
+{
+	struct img *img = priv;
+	size_t off = paddr & (IMG_PAGE - 1);
+	struct img_page *pg;
+
+	if (paddr >= (1ULL << 46) || len > IMG_PAGE - off)
+		return NULL;
+	pg = page_find(img, paddr);
+	if (!pg)
+		pg = page_find(img, IMG_DIRECT_MAP + paddr);
+	if (!pg)
+		return NULL;
+	img->maps++;
+	return pg->data + off;
+}
+
+static int img_read_phys_mapped(void *priv, uint64_t paddr, void *buf,
+				size_t len)
+{
+	unsigned char *dst = buf;
+
+	while (len) {
+		size_t n = IMG_PAGE - (paddr & (IMG_PAGE - 1));
+		const void *src;
+
+		if (n > len)
+			n = len;
+		if (!(src = img_map_phys(priv, paddr, n)))
+			return -1;
+		memcpy(dst, src, n);
+		paddr += n;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+const struct vx_ops img_ops_mapped = {
+	.enumerator = img_enumerator,
+	.read = img_read,
+	.symbol = img_symbol,
+	.member = img_member,
+	.translate = img_translate,
+	.symbolize = img_symbolize,
+	.vmalloc_range = img_vmalloc_range,
+	.warn = img_warn,
+	.read_phys = img_read_phys_mapped,
+	.map_phys = img_map_phys,
+};
+
 /* x86_64 layouts, as pahole shows them for each era */
 static void layouts(struct img *img)
 {

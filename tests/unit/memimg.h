@@ -53,6 +53,7 @@ struct img {
 	char warnings[4096];
 	int nr_warn;
 	unsigned long reads;
+	unsigned long maps;	/* map_phys answers (img_ops_mapped) */
 	bool fail_reads;	/* every read fails (fault injection) */
 };
 
@@ -60,6 +61,10 @@ void img_init(struct img *img, enum img_era era, unsigned int nr_cpus,
 	      uint64_t possible_mask);
 void img_free(struct img *img);
 extern const struct vx_ops img_ops;
+/* The same target as a mapped dump (map_phys): physical P is the page
+ * stored at P, else the direct map's alias of it at IMG_DIRECT_MAP + P. */
+extern const struct vx_ops img_ops_mapped;
+#define IMG_DIRECT_MAP	0xffff888000000000ULL
 
 /* raw memory */
 uint64_t img_alloc(struct img *img, uint64_t size);

@@ -4,11 +4,13 @@
  * Expected values come from how the image was built (addresses, seeded
  * patterns, which pages were mapped), never from the core's own output.
  */
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "memimg.h"
+#include "vx_elfmap.h"
 #include "vx_flags.h"
 #include "vx_internal.h"
 
@@ -1078,6 +1080,208 @@ out:
 	world_free(&w);
 }
 
+/* An ELF64 core file in memory: SEGS PT_LOADs {paddr, filesz, memsz}. */
+static size_t elf_core(unsigned char *file, size_t cap,
+		       const uint64_t (*segs)[3], int nr, int phnum_field)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)file;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(file + sizeof(*eh));
+	size_t off = sizeof(*eh) + (nr + 1) * sizeof(*ph);
+	int i;
+
+	memset(file, 0, cap);
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = phnum_field < 0 ? nr + 1 : phnum_field;
+	ph[0].p_type = PT_NOTE;		/* not a segment of memory */
+	for (i = 0; i < nr; i++) {
+		ph[i + 1].p_type = PT_LOAD;
+		ph[i + 1].p_paddr = segs[i][0];
+		ph[i + 1].p_filesz = segs[i][1];
+		ph[i + 1].p_memsz = segs[i][2];
+		ph[i + 1].p_offset = off;
+		/* each segment's bytes: its physical address, byte by byte */
+		for (uint64_t b = 0; b < segs[i][1] && off + b < cap; b++)
+			file[off + b] = (unsigned char)(segs[i][0] + b);
+		off += segs[i][1];
+	}
+	return off < cap ? off : cap;
+}
+
+/* vx_elfmap: PT_LOAD arithmetic as crash's read_netdump() does it */
+static void test_elfmap(void)
+{
+	static const uint64_t segs[][3] = {
+		{ 0x100000, 0x3000, 0x3000 },
+		{ 0x0, 0x1000, 0x1000 },	/* out of order in the file */
+		{ 0x200000, 0x1000, 0x4000 },	/* zero-fill past filesz */
+	};
+	static const uint64_t overlap[][3] = {
+		{ 0x1000, 0x2000, 0x2000 }, { 0x2000, 0x1000, 0x1000 },
+	};
+	static unsigned char file[0x8000];
+	struct vx_elfmap *map;
+	const unsigned char *bytes;
+	uint64_t start, end;
+	char err[96];
+	size_t size;
+
+	size = elf_core(file, sizeof(file), segs, 3, -1);
+	map = vx_elfmap_from_buf(file, size, err, sizeof(err));
+	CHECK(map != NULL, "elfmap: %s", err);
+	if (!map)
+		return;
+	CHECK(vx_elfmap_segments(map) == 3 &&
+	      vx_elfmap_segment(map, 0, &start, &end) == 0 && start == 0 &&
+	      end == 0x1000, "elfmap: segments sorted by address");
+	bytes = vx_elfmap_get(map, 0x101ff0, 0x20);
+	CHECK(bytes && bytes[0] == (unsigned char)0xf0 &&
+	      bytes[0x1f] == (unsigned char)0x0f, "elfmap: bytes of 101ff0");
+	bytes = vx_elfmap_get(map, 0xfff, 1);
+	CHECK(bytes && bytes[0] == 0xff, "elfmap: last byte of a segment");
+	CHECK(!vx_elfmap_get(map, 0xfff, 2), "elfmap: read across a gap");
+	CHECK(!vx_elfmap_get(map, 0x201000, 8),
+	      "elfmap: zero-fill part is crash's to give");
+	CHECK(!vx_elfmap_get(map, 0x5000, 8), "elfmap: in no segment");
+	CHECK(!vx_elfmap_get(map, ~0ULL - 4, 8), "elfmap: wraps");
+	CHECK(vx_elfmap_holds(map, file + 10) &&
+	      !vx_elfmap_holds(map, file + size), "elfmap: holds");
+	vx_elfmap_close(map);
+
+	/* a truncated file: the part present is served, the rest is not */
+	map = vx_elfmap_from_buf(file, size - 0x800, err, sizeof(err));
+	CHECK(map && vx_elfmap_get(map, 0x200000, 0x800) &&
+	      !vx_elfmap_get(map, 0x200800, 1), "elfmap: truncated file");
+	vx_elfmap_close(map);
+
+	/* refusals, each with a reason */
+	CHECK(!vx_elfmap_from_buf(file, 16, err, sizeof(err)) &&
+	      strstr(err, "shorter"), "elfmap: short file: %s", err);
+	size = elf_core(file, sizeof(file), overlap, 2, -1);
+	CHECK(!vx_elfmap_from_buf(file, size, err, sizeof(err)) &&
+	      strstr(err, "overlapping"), "elfmap: overlap: %s", err);
+	size = elf_core(file, sizeof(file), segs, 3, 60000);
+	CHECK(!vx_elfmap_from_buf(file, size, err, sizeof(err)) &&
+	      strstr(err, "beyond"), "elfmap: phnum too large: %s", err);
+	size = elf_core(file, sizeof(file), segs, 3, -1);
+	file[EI_CLASS] = ELFCLASS32;
+	CHECK(!vx_elfmap_from_buf(file, size, err, sizeof(err)) &&
+	      strstr(err, "ELF64"), "elfmap: ELF32: %s", err);
+	file[EI_CLASS] = ELFCLASS64;
+	((Elf64_Ehdr *)file)->e_type = ET_EXEC;
+	CHECK(!vx_elfmap_from_buf(file, size, err, sizeof(err)),
+	      "elfmap: not a core file");
+	memcpy(file, "KDUMP   ", 8);
+	CHECK(!vx_elfmap_from_buf(file, size, err, sizeof(err)) &&
+	      !strcmp(err, "not ELF"), "elfmap: compressed kdump: %s", err);
+}
+
+/* Fields are read in place: one beyond its struct's size is refused. */
+static void test_layout_bounds(void)
+{
+	struct world w;
+
+	world_build(&w, ERA_69, 4, 0xf);
+	img_member_drop(&w.img, "vm_struct", "caller");
+	img_member_set(&w.img, "vm_struct", "caller", 4096, 8);
+	CHECK(world_ctx(&w) == VX_ERR_UNSUPPORTED &&
+	      strstr(w.ctx.err, "implausible layout: a vm_struct member"),
+	      "field beyond vm_struct: %s", w.ctx.err);
+	world_free(&w);
+}
+
+static char *listing(struct vx_ctx *ctx, bool summary)
+{
+	struct vx_list_opts opts = { .node = -1, .regions = true };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&out, &len);
+
+	if (summary)
+		vx_print_summary(ctx, mem, &opts);
+	else
+		vx_print_list(ctx, mem, &opts);
+	fclose(mem);
+	return out;
+}
+
+/*
+ * A mapped dump (ops->map_phys): the core reads objects in place through
+ * the direct map and its own page tables, the host's virtual reads only
+ * for what those do not map.  Listings, summaries and reads must be the
+ * same bytes as through the host alone, with few host reads left.
+ */
+static void test_mapped(enum img_era era)
+{
+	struct world plain, mapped;
+	struct capture want, got;
+	uint64_t pgd, next = 0x40000000, pa = 0x50000000, va;
+	char *a, *b;
+	int i;
+
+	world_build(&plain, era, 4, 0xf);
+	world_build(&mapped, era, 4, 0xf);
+	pgd = img_pt_table(&mapped.img, &next);
+	img_sym_add(&mapped.img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
+	/* the PGD's direct-map alias confirms the direct map */
+	img_pt_map(&mapped.img, &next, pgd, 4, IMG_DIRECT_MAP + pgd, pgd, 1);
+	/* vmalloc pages but C's, copied to physical pages in the tables */
+	for (va = V; va < D2_START + IMG_BLOCK; va += P) {
+		unsigned char page[P];
+
+		if ((va >= C_START && va < C_START + 80 * P) ||
+		    img_ops.read(&mapped.img, va, page, P))
+			continue;
+		img_write(&mapped.img, pa, page, P);
+		img_pt_map(&mapped.img, &next, pgd, 4, va, pa, 1);
+		pa += P;
+	}
+	if (world_ctx(&plain) ||
+	    vx_ctx_init(&mapped.ctx, &img_ops_mapped, &mapped.img) ||
+	    vx_pt_phys_first(&mapped.ctx)) {
+		CHECK(0, "init: %s / %s", plain.ctx.err, mapped.ctx.err);
+		goto out;
+	}
+	CHECK(mapped.ctx.dm_size && mapped.ctx.phys_first,
+	      "era %d: direct map not confirmed", era);
+	vx_cache_flush(&plain.ctx);
+	vx_cache_flush(&mapped.ctx);
+	plain.img.reads = mapped.img.reads = mapped.img.maps = 0;
+	for (i = 0; i < 2; i++) {
+		a = listing(&plain.ctx, i);
+		b = listing(&mapped.ctx, i);
+		CHECK(!strcmp(a, b), "era %d %s differs:\n%s\nmapped:\n%s",
+		      era, i ? "summary" : "listing", a, b);
+		free(a);
+		free(b);
+	}
+	CHECK(mapped.img.maps && mapped.img.reads * 4 < plain.img.reads,
+	      "era %d: %lu host reads mapped, %lu plain, %lu maps", era,
+	      mapped.img.reads, plain.img.reads, mapped.img.maps);
+	/* A through the tables and the map; C (not in them) from the host */
+	for (i = 0; i < 2; i++) {
+		uint64_t start = i ? C_START : A_START + 0x123;
+
+		capture(&plain.ctx, &want, start, 3 * P);
+		capture(&mapped.ctx, &got, start, 3 * P);
+		CHECK(want.data_bytes == got.data_bytes &&
+		      want.nr_holes == got.nr_holes &&
+		      !memcmp(want.buf, got.buf, 3 * P),
+		      "era %d: read at %llx differs", era,
+		      (unsigned long long)start);
+		free(want.buf);
+		free(got.buf);
+	}
+out:
+	world_free(&plain);
+	world_free(&mapped);
+}
+
 int main(void)
 {
 	enum img_era era;
@@ -1090,12 +1294,15 @@ int main(void)
 		test_find_from(era);
 		test_bad_start(era, false);
 		test_tree_broken(era);
+		test_mapped(era);
 		if (era != ERA_69) {
 			test_bad_start(era, true);
 			test_list_damage(era, true);
 			test_list_damage(era, false);
 		}
 	}
+	test_elfmap();
+	test_layout_bounds();
 	test_read_areas();
 	test_derived_slack();
 	test_percpu_hash();
