@@ -575,6 +575,9 @@ struct merge_ent {
 struct merge {
 	struct merge_ent *heap;
 	unsigned int nr;
+	/* the top list stays on top while its start is below this: the
+	 * smallest start of the others (areas come in runs per node) */
+	uint64_t limit;
 };
 
 static bool merge_before(const struct merge_ent *a, const struct merge_ent *b)
@@ -602,6 +605,15 @@ static void merge_sift(struct merge *m, unsigned int pos)
 	m->heap[pos] = ent;
 }
 
+static void merge_set_limit(struct merge *m)
+{
+	m->limit = UINT64_MAX;
+	if (m->nr > 1)
+		m->limit = m->heap[1].start;
+	if (m->nr > 2 && m->heap[2].start < m->limit)
+		m->limit = m->heap[2].start;
+}
+
 static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
 		      struct merge *m)
 {
@@ -617,18 +629,24 @@ static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
 				walk->lists[i].cur.start, i };
 	for (i = m->nr / 2; i-- > 0;)
 		merge_sift(m, i);
+	merge_set_limit(m);
 	return VX_OK;
 }
 
 /* The top list LST moved on (its start only grows) or ended. */
 static void merge_next(struct merge *m, const struct vx_list *lst)
 {
+	if (!lst->done && lst->cur.start < m->limit) {
+		m->heap[0].start = lst->cur.start;
+		return;
+	}
 	if (lst->done)
 		m->heap[0] = m->heap[--m->nr];
 	else
 		m->heap[0].start = lst->cur.start;
 	if (m->nr)
 		merge_sift(m, 0);
+	merge_set_limit(m);
 }
 
 int vx_for_each_area(struct vx_ctx *ctx, unsigned int flags, vx_area_fn fn,
