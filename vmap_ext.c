@@ -10,8 +10,6 @@
 #define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <getopt.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,33 +148,22 @@ static int crash_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)
 }
 
 /*
- * ELF dumps are read from a mapping of the file (vx_elfmap): a page then
- * costs a memcpy, or nothing when the core reads it in place, instead of
- * crash's lseek and read.  A mapping turns an I/O error, or a file
- * truncated under it, into SIGBUS.  Only vmap commands touch the map, and
- * each arms a guard first: a SIGBUS in the map ends the command with an
- * error (what the core had allocated is lost) and drops the map for
- * crash's reads.  Set VMAP_EXT_NO_MMAP to read through crash throughout.
+ * ELF dumps (kdump, QEMU) are read straight from the file (vx_elfmap):
+ * one pread() a page instead of crash's lseek, read and readmem()
+ * machinery.  What the file does not hold, and any read that fails, is
+ * crash's.  VMAP_EXT_READMEM=1 in crash's environment: crash's always.
  */
 static struct vx_elfmap *vx_map;
 static bool vx_map_tried;
 static char vx_map_why[128] = "not tried yet";
-static sigjmp_buf map_cmd_env;
-static volatile sig_atomic_t map_armed;
-static struct sigaction map_old_sigbus;
-static bool map_handler_set;
 
-static void map_sigbus(int sig, siginfo_t *info, void *uc)
+static int crash_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
 {
-	(void)sig;
-	(void)uc;
-	if (map_armed && vx_map && vx_elfmap_holds(vx_map, info->si_addr)) {
-		map_armed = 0;
-		siglongjmp(map_cmd_env, 1);
-	}
-	/* not ours: the fault recurs under the old action */
-	sigaction(SIGBUS, &map_old_sigbus, NULL);
-	map_handler_set = false;
+	(void)priv;
+	if (vx_map && vx_elfmap_read(vx_map, paddr, buf, len) == 0)
+		return 0;
+	return readmem(paddr, PHYSADDR, buf, len, "vmap_ext phys",
+		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
 }
 
 static void map_drop(const char *why)
@@ -184,36 +171,14 @@ static void map_drop(const char *why)
 	snprintf(vx_map_why, sizeof(vx_map_why), "%s", why);
 	vx_elfmap_close(vx_map);
 	vx_map = NULL;
-	if (map_handler_set)
-		sigaction(SIGBUS, &map_old_sigbus, NULL);
-	map_handler_set = false;
 }
 
-static const void *crash_map_phys(void *priv, uint64_t paddr, size_t len)
-{
-	(void)priv;
-	return vx_map ? vx_elfmap_get(vx_map, paddr, len) : NULL;
-}
-
-static int crash_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
-{
-	const void *src = crash_map_phys(priv, paddr, len);
-
-	if (src) {
-		memcpy(buf, src, len);
-		return 0;
-	}
-	return readmem(paddr, PHYSADDR, buf, len, "vmap_ext phys",
-		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
-}
-
-/* The map must give crash's bytes: compare a page of every segment. */
+/* The file must give crash's bytes: compare a page of every segment. */
 static bool map_agrees(void)
 {
-	static unsigned char theirs[4096];
+	static unsigned char ours[4096], theirs[4096];
 	unsigned int i, nr = vx_elfmap_segments(vx_map);
 	uint64_t start, end, pa;
-	const void *src;
 
 	for (i = 0; i < nr && i < 64; i++) {
 		vx_elfmap_segment(vx_map, i, &start, &end);
@@ -221,11 +186,11 @@ static bool map_agrees(void)
 		pa = (start + (end - start) / 2) & ~4095ULL;
 		if (pa < start || end - pa < sizeof(theirs))
 			continue;
-		src = vx_elfmap_get(vx_map, pa, sizeof(theirs));
 		if (!readmem(pa, PHYSADDR, theirs, sizeof(theirs), "vmap_ext",
 			     RETURN_ON_ERROR | QUIET))
 			continue;
-		if (!src || memcmp(src, theirs, sizeof(theirs))) {
+		if (vx_elfmap_read(vx_map, pa, ours, sizeof(ours)) ||
+		    memcmp(ours, theirs, sizeof(ours))) {
 			snprintf(vx_map_why, sizeof(vx_map_why), "not used: "
 				 "differs from crash's read at %llx",
 				 (unsigned long long)pa);
@@ -237,17 +202,15 @@ static bool map_agrees(void)
 
 static void open_map(void)
 {
-	struct sigaction sa = { .sa_sigaction = map_sigbus,
-				.sa_flags = SA_SIGINFO | SA_NODEFER };
 	const char *env;
 	char err[96];
 
 	if (vx_map_tried)
 		return;
 	vx_map_tried = true;
-	env = getenv("VMAP_EXT_NO_MMAP");
+	env = getenv("VMAP_EXT_READMEM");
 	if (env && *env && strcmp(env, "0")) {
-		snprintf(vx_map_why, sizeof(vx_map_why), "VMAP_EXT_NO_MMAP");
+		snprintf(vx_map_why, sizeof(vx_map_why), "VMAP_EXT_READMEM");
 		return;
 	}
 	if (!(pc->flags & (NETDUMP | KDUMP)) || (pc->flags & LIVE_SYSTEM) ||
@@ -260,12 +223,6 @@ static void open_map(void)
 		snprintf(vx_map_why, sizeof(vx_map_why), "%s", err);
 		return;
 	}
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, &map_old_sigbus)) {
-		map_drop("not used: no SIGBUS handler");
-		return;
-	}
-	map_handler_set = true;
 	if (!map_agrees()) {
 		char why[sizeof(vx_map_why)];
 
@@ -273,7 +230,7 @@ static void open_map(void)
 		map_drop(why);
 		return;
 	}
-	snprintf(vx_map_why, sizeof(vx_map_why), "mapped ELF vmcore, "
+	snprintf(vx_map_why, sizeof(vx_map_why), "ELF vmcore, read directly, "
 		 "%u PT_LOAD segments", vx_elfmap_segments(vx_map));
 }
 
@@ -337,7 +294,6 @@ static const struct vx_ops crash_ops = {
 	.symbolize = crash_symbolize,
 	.vmalloc_range = crash_vmalloc_range,
 	.read_phys = crash_read_phys,
-	.map_phys = crash_map_phys,
 	.enumerator = crash_enumerator,
 	.warn = crash_warn,
 	.interrupted = crash_interrupted,
@@ -418,7 +374,7 @@ static struct vx_ctx *session(void)
 			error(FATAL, "no page-table walk: %s\n", msg);
 		}
 	}
-	/* a mapped dump: our translation and a memcpy beat crash's reads */
+	/* an ELF dump: our translation and a pread beat crash's reads */
 	open_map();
 	if (vx_map && !(pgtable && !strcmp(pgtable, "crash")) &&
 	    vx_pt_phys_first(&vx_session))
@@ -511,7 +467,7 @@ static void show_info(struct vx_ctx *ctx)
 	fprintf(fp, "    dump reads: %s\n", ctx->phys_first && vx_map ?
 		vx_map_why : "crash (readmem)");
 	if (!(ctx->phys_first && vx_map))
-		fprintf(fp, "          mmap: %s\n", vx_map_why);
+		fprintf(fp, "   direct read: %s\n", vx_map_why);
 	if ((ctx->own_pt || ctx->phys_first) && ctx->dm_size)
 		fprintf(fp, "    direct map: %llx, read as physical\n",
 			(unsigned long long)ctx->dm_start);
@@ -825,16 +781,6 @@ static void cmd_vmap(void)
 {
 	if (argcnt < 2)
 		usage(NULL);
-	if (sigsetjmp(map_cmd_env, 0)) {
-		out_close();
-		if (vx_ready)
-			vx_cmd_abandoned(&vx_session);
-		map_drop("dropped after a SIGBUS reading the mapped file");
-		error(FATAL, "SIGBUS reading the mapped dump (I/O error or "
-		      "truncated file): reading through crash from now on; "
-		      "run the command again\n");
-	}
-	map_armed = 1;
 	if (!strcmp(args[1], "list"))
 		vmap_cmd_list(argcnt - 1, args + 1);
 	else if (!strcmp(args[1], "read"))
@@ -846,7 +792,6 @@ static void cmd_vmap(void)
 	else
 		error(FATAL, "unknown subcommand: %s (list, read, page or "
 		      "check)\n", args[1]);
-	map_armed = 0;
 }
 
 static char *help_vmap[] = {
@@ -891,8 +836,8 @@ static char *help_vmap[] = {
 "  -n node  display only areas of this vmap node.",
 "       -v  display only what was detected: kernel, type provider, era,",
 "           nodes, blocks, translation, and how the dump is read: an ELF",
-"           dump (kdump, QEMU) from a mapping of the file, other formats",
-"           through crash (VMAP_EXT_NO_MMAP=1 in crash's environment:",
+"           dump (kdump, QEMU) directly from the file, other formats",
+"           through crash (VMAP_EXT_READMEM=1 in crash's environment:",
 "           always through crash).",
 "  address  display only the area containing this address (hexadecimal),",
 "           and what the dump tells of it: for a vmap_block the vb region",
@@ -981,7 +926,7 @@ static char *help_vmap[] = {
 "            kernel: 6.12.117",
 "        types from: libdw (vmlinux DWARF, compact)",
 "       translation: own 4-level page-table walk, also for reads",
-"        dump reads: mapped ELF vmcore, 2 PT_LOAD segments",
+"        dump reads: ELF vmcore, read directly, 2 PT_LOAD segments",
 "        direct map: ffff888000000000, read as physical",
 "               era: vmap_nodes (6.9+)",
 "        vmap nodes: 4 at ffff888000148000, zone size 65536",

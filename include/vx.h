@@ -46,9 +46,6 @@ struct vx_ops {
 	int (*enumerator)(void *priv, const char *name, long *val);
 	/* Optional: read physical memory (own page-table walk). */
 	int (*read_phys)(void *priv, uint64_t paddr, void *buf, size_t len);
-	/* Optional: LEN bytes of physical memory in place (a mapped dump),
-	 * valid while the command runs; NULL: use read_phys. */
-	const void *(*map_phys)(void *priv, uint64_t paddr, size_t len);
 	/* Optional: one-line diagnostics (corruption found during a walk). */
 	void (*warn)(void *priv, const char *msg);
 	/* Optional: non-zero once the user pressed Ctrl-C. */
@@ -205,9 +202,9 @@ void vx_ctx_deinit(struct vx_ctx *ctx);
 int vx_pt_init(struct vx_ctx *ctx);
 int vx_pt_enable(struct vx_ctx *ctx);
 /*
- * The host's physical reads cost less than its virtual ones (it maps the
- * dump file): translate every read here and read it as physical, and
- * ask the host's virtual read only for what that leaves.
+ * The host's physical reads cost less than its virtual ones (it reads
+ * the dump file directly): translate every read here, read it as
+ * physical, and ask the host's virtual read only for what that leaves.
  */
 int vx_pt_phys_first(struct vx_ctx *ctx);
 /* 0 mapped (*paddr set), 1 not mapped, <0 page tables unreadable. */
@@ -215,11 +212,6 @@ int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 
 /* Forget cached pages: call at the start of every command. */
 void vx_cache_flush(struct vx_ctx *ctx);
-/*
- * A command was abandoned midway (the host jumped out of it): drop what
- * it had set for its own duration.  What it had allocated is lost.
- */
-void vx_cmd_abandoned(struct vx_ctx *ctx);
 
 /* Walk flags */
 #define VX_WALK_BUSY	0x1

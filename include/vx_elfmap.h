@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vx_elfmap: the physical memory of an ELF vmcore (kdump's /proc/vmcore
- * copy, QEMU's dump-guest-memory), mapped.
+ * copy, QEMU's dump-guest-memory), read straight from the file.
  *
- * A host reads the dump one page per read(2); an object walk touches a
- * few thousand pages per listing and spends a quarter of its time in
- * those system calls.  The map finds the file bytes of a physical range
- * from the PT_LOAD headers, as crash's read_netdump() does, and leaves
- * everything else (zero-fill beyond p_filesz, addresses in no segment,
- * other dump formats) to the host.
+ * crash reads such a dump with an lseek and a read per page behind its
+ * readmem() machinery; an object walk misses a few thousand pages per
+ * listing and spent a quarter of its time there.  The map finds the file
+ * offset of a physical range from the PT_LOAD headers, as crash's
+ * read_netdump() does, reads it with one pread(), and leaves everything
+ * else (zero-fill beyond p_filesz, addresses in no segment, other dump
+ * formats, I/O errors) to the host.  The file is not mmap()ed: a mapping
+ * would count every page the kernel maps around a fault in the process's
+ * RSS (110 MiB for one 50,000-area listing) and turn I/O errors into
+ * SIGBUS.
  */
 #ifndef VX_ELFMAP_H
 #define VX_ELFMAP_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,15 +30,13 @@ struct vx_elfmap *vx_elfmap_from_buf(const void *buf, size_t size, char *err,
 				     size_t errlen);
 void vx_elfmap_close(struct vx_elfmap *map);
 
-/*
- * The file bytes of [PADDR, PADDR + LEN), or NULL if they are not all in
- * the file-backed part of one segment.  Touching them may raise SIGBUS
- * if the file shrinks or fails under the map (the adapter's guard).
- */
-const void *vx_elfmap_get(struct vx_elfmap *map, uint64_t paddr, size_t len);
-
-/* Whether ADDR lies in the mapping (a SIGBUS there is the file's). */
-bool vx_elfmap_holds(const struct vx_elfmap *map, const void *addr);
+/* The file offset of [PADDR, PADDR + LEN), if it lies in the
+ * file-backed part of one segment: 0, else -1. */
+int vx_elfmap_offset(struct vx_elfmap *map, uint64_t paddr, size_t len,
+		     uint64_t *offset);
+/* Read [PADDR, PADDR + LEN): 0, or -1 if not in the file or unreadable. */
+int vx_elfmap_read(struct vx_elfmap *map, uint64_t paddr, void *buf,
+		   size_t len);
 
 unsigned int vx_elfmap_segments(const struct vx_elfmap *map);
 /* [*start, *end) of segment I's file-backed part; -1 if no such one. */

@@ -369,15 +369,6 @@ static void blocks_init(struct vx_ctx *ctx)
 		ctx->vb_bits = l->vb_used_map.size * 8;
 }
 
-void vx_cmd_abandoned(struct vx_ctx *ctx)
-{
-	/* vmap check's dedup set and the walks' quiet spells */
-	free(ctx->warn_seen);
-	ctx->warn_seen = NULL;
-	ctx->quiet = 0;
-	vx_cache_flush(ctx);
-}
-
 int vx_ctx_init(struct vx_ctx *ctx, const struct vx_ops *ops, void *priv)
 {
 	uint64_t addr;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vx_elfmap: physical reads of an ELF vmcore straight from a mapping of
- * the file, by the same PT_LOAD arithmetic as crash's read_netdump().
+ * vx_elfmap: physical reads of an ELF vmcore straight from the file, by
+ * the same PT_LOAD arithmetic as crash's read_netdump().
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +19,8 @@
 #error "vx_elfmap reads ELFDATA2LSB headers in place"
 #endif
 
+#define HEADERS_MAX	(64u << 20)	/* program headers read, at most */
+
 #define MAX_SEGMENTS	(1u << 20)
 
 struct elfseg {
@@ -28,9 +29,9 @@ struct elfseg {
 };
 
 struct vx_elfmap {
-	const unsigned char *base;
-	size_t size;
-	bool mapped;		/* base is ours to munmap */
+	int fd;			/* -1: BUF holds the file */
+	const unsigned char *buf;
+	uint64_t size;
 	unsigned int nr, last;
 	struct elfseg seg[];
 };
@@ -53,8 +54,8 @@ static int seg_cmp(const void *a, const void *b)
 }
 
 /* The program-header count, which PN_XNUM moves to section 0's sh_info. */
-static bool phnum(const unsigned char *base, size_t size,
-		  const Elf64_Ehdr *eh, uint64_t *nr)
+static bool phnum(const unsigned char *head, size_t have, uint64_t size,
+		  const Elf64_Ehdr *eh, int fd, uint64_t *nr)
 {
 	Elf64_Shdr sh;
 
@@ -63,42 +64,35 @@ static bool phnum(const unsigned char *base, size_t size,
 		return true;
 	if (eh->e_shoff > size || size - eh->e_shoff < sizeof(sh))
 		return false;
-	memcpy(&sh, base + eh->e_shoff, sizeof(sh));
+	if (fd < 0 || eh->e_shoff + sizeof(sh) <= have)
+		memcpy(&sh, head + eh->e_shoff, sizeof(sh));
+	else if (pread(fd, &sh, sizeof(sh), eh->e_shoff) != sizeof(sh))
+		return false;
 	*nr = sh.sh_info;
 	return true;
 }
 
-static struct vx_elfmap *parse(const unsigned char *base, size_t size,
-			       char *err, size_t errlen)
+/*
+ * The segments of the core file of SIZE bytes whose program headers
+ * are at PHDRS (NR of them).
+ */
+static struct vx_elfmap *segments(const unsigned char *phdrs, uint64_t nr,
+				  uint64_t size, char *err, size_t errlen)
 {
 	struct vx_elfmap *map;
-	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
-	uint64_t nr, i;
+	uint64_t i;
 
-	if (size < sizeof(eh))
-		return fail(err, errlen, "shorter than an ELF header");
-	memcpy(&eh, base, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG))
-		return fail(err, errlen, "not ELF");
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_CORE)
-		return fail(err, errlen, "not an ELF64 little-endian core file");
-	if (eh.e_phentsize != sizeof(ph) || !phnum(base, size, &eh, &nr))
-		return fail(err, errlen, "bad program header table");
-	if (nr > MAX_SEGMENTS || eh.e_phoff > size ||
-	    (size - eh.e_phoff) / sizeof(ph) < nr)
-		return fail(err, errlen, "program headers beyond the file");
 	map = calloc(1, sizeof(*map) + nr * sizeof(map->seg[0]));
 	if (!map)
 		return fail(err, errlen, "out of memory");
-	map->base = base;
 	map->size = size;
+	map->fd = -1;
 	for (i = 0; i < nr; i++) {
 		struct elfseg *seg = &map->seg[map->nr];
 		uint64_t len;
 
-		memcpy(&ph, base + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		memcpy(&ph, phdrs + i * sizeof(ph), sizeof(ph));
 		if (ph.p_type != PT_LOAD || !ph.p_filesz || ph.p_offset >= size)
 			continue;
 		/* a truncated dump: what is missing stays the host's */
@@ -125,36 +119,78 @@ static struct vx_elfmap *parse(const unsigned char *base, size_t size,
 	return map;
 }
 
+/*
+ * HEAD: the file's first HAVE bytes (all of it when FD < 0).  The
+ * program headers are read from FD if they lie beyond.
+ */
+static struct vx_elfmap *parse(const unsigned char *head, size_t have,
+			       uint64_t size, int fd, char *err,
+			       size_t errlen)
+{
+	struct vx_elfmap *map;
+	unsigned char *phdrs = NULL;
+	Elf64_Ehdr eh;
+	uint64_t nr, len;
+
+	if (have < sizeof(eh))
+		return fail(err, errlen, "shorter than an ELF header");
+	memcpy(&eh, head, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG))
+		return fail(err, errlen, "not ELF");
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_CORE)
+		return fail(err, errlen, "not an ELF64 little-endian core file");
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    !phnum(head, have, size, &eh, fd, &nr))
+		return fail(err, errlen, "bad program header table");
+	len = nr * sizeof(Elf64_Phdr);
+	if (nr > MAX_SEGMENTS || eh.e_phoff > size || size - eh.e_phoff < len)
+		return fail(err, errlen, "program headers beyond the file");
+	if (fd < 0 || eh.e_phoff + len <= have)
+		return segments(head + eh.e_phoff, nr, size, err, errlen);
+	if (len > HEADERS_MAX || !(phdrs = malloc(len ? len : 1)))
+		return fail(err, errlen, "program headers too large");
+	if (pread(fd, phdrs, len, eh.e_phoff) != (ssize_t)len)
+		map = fail(err, errlen, "program headers unreadable");
+	else
+		map = segments(phdrs, nr, size, err, errlen);
+	free(phdrs);
+	return map;
+}
+
 struct vx_elfmap *vx_elfmap_from_buf(const void *buf, size_t size, char *err,
 				     size_t errlen)
 {
-	return parse(buf, size, err, errlen);
+	struct vx_elfmap *map = parse(buf, size, size, -1, err, errlen);
+
+	if (map)
+		map->buf = buf;
+	return map;
 }
 
 struct vx_elfmap *vx_elfmap_open(const char *path, char *err, size_t errlen)
 {
+	unsigned char head[4096];
 	struct vx_elfmap *map;
 	struct stat st;
-	void *base;
+	ssize_t have;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(err, errlen, "%s: %m", path);
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (have = pread(fd, head, sizeof(head), 0)) < 0) {
 		close(fd);
-		return fail(err, errlen, "%s: not a regular file", path);
+		return fail(err, errlen, "%s: not a readable regular file",
+			    path);
 	}
-	base = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (base == MAP_FAILED)
-		return fail(err, errlen, "%s: mmap: %m", path);
-	map = parse(base, st.st_size, err, errlen);
+	map = parse(head, have, st.st_size, fd, err, errlen);
 	if (!map) {
-		munmap(base, st.st_size);
+		close(fd);
 		return NULL;
 	}
-	map->mapped = true;
+	map->fd = fd;
 	return map;
 }
 
@@ -162,8 +198,8 @@ void vx_elfmap_close(struct vx_elfmap *map)
 {
 	if (!map)
 		return;
-	if (map->mapped)
-		munmap((void *)map->base, map->size);
+	if (map->fd >= 0)
+		close(map->fd);
 	free(map);
 }
 
@@ -190,20 +226,29 @@ static const struct elfseg *find(struct vx_elfmap *map, uint64_t paddr)
 	return NULL;
 }
 
-const void *vx_elfmap_get(struct vx_elfmap *map, uint64_t paddr, size_t len)
+int vx_elfmap_offset(struct vx_elfmap *map, uint64_t paddr, size_t len,
+		     uint64_t *offset)
 {
 	const struct elfseg *seg = find(map, paddr);
 
 	if (!seg || len > seg->end - paddr)
-		return NULL;
-	return map->base + seg->offset + (paddr - seg->start);
+		return -1;
+	*offset = seg->offset + (paddr - seg->start);
+	return 0;
 }
 
-bool vx_elfmap_holds(const struct vx_elfmap *map, const void *addr)
+int vx_elfmap_read(struct vx_elfmap *map, uint64_t paddr, void *buf,
+		   size_t len)
 {
-	const unsigned char *byte = addr;
+	uint64_t offset;
 
-	return byte >= map->base && byte < map->base + map->size;
+	if (vx_elfmap_offset(map, paddr, len, &offset))
+		return -1;
+	if (map->fd < 0) {
+		memcpy(buf, map->buf + offset, len);
+		return 0;
+	}
+	return pread(map->fd, buf, len, offset) == (ssize_t)len ? 0 : -1;
 }
 
 unsigned int vx_elfmap_segments(const struct vx_elfmap *map)

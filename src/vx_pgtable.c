@@ -157,7 +157,6 @@ int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 
 struct vx_page_cache {
 	uint64_t page[CACHE_PAGES];	/* 0: empty */
-	const unsigned char *bytes[CACHE_PAGES];	/* data[] or mapped */
 	unsigned char data[CACHE_PAGES][4096];
 };
 
@@ -170,20 +169,6 @@ void vx_cache_flush(struct vx_ctx *ctx)
 static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 			  size_t len);
 
-/* A mapped dump: the page in place, no copy (NULL: read it). */
-static const unsigned char *kmap_page(struct vx_ctx *ctx, uint64_t page)
-{
-	uint64_t pa;
-
-	if (!ctx->phys_first || !ctx->ops->map_phys)
-		return NULL;
-	if (page - ctx->dm_start < ctx->dm_size)
-		pa = page - ctx->dm_start;
-	else if (vx_pt_translate(ctx, page, &pa))
-		return NULL;
-	return ctx->ops->map_phys(ctx->priv, pa, 4096);
-}
-
 /* The cached page holding VADDR, filled if need be; NULL if unreadable. */
 static const unsigned char *cached_page(struct vx_ctx *ctx, uint64_t vaddr)
 {
@@ -192,17 +177,13 @@ static const unsigned char *cached_page(struct vx_ctx *ctx, uint64_t vaddr)
 	struct vx_page_cache *c = ctx->cache;
 
 	if (c->page[slot] != page) {
-		c->bytes[slot] = kmap_page(ctx, page);
-		if (!c->bytes[slot]) {
-			if (kread_uncached(ctx, page, c->data[slot], 4096)) {
-				c->page[slot] = 0;
-				return NULL;
-			}
-			c->bytes[slot] = c->data[slot];
+		if (kread_uncached(ctx, page, c->data[slot], 4096)) {
+			c->page[slot] = 0;
+			return NULL;
 		}
 		c->page[slot] = page;
 	}
-	return c->bytes[slot];
+	return c->data[slot];
 }
 
 static bool cacheable(struct vx_ctx *ctx, uint64_t vaddr, size_t len)
@@ -216,8 +197,8 @@ static bool cacheable(struct vx_ctx *ctx, uint64_t vaddr, size_t len)
 }
 
 /*
- * LEN bytes at VADDR: in place in the cached (or mapped) page when they
- * lie in one, else copied to BUF.  NULL if unreadable.  What it points
+ * LEN bytes at VADDR: in place in the cached page when they lie in one,
+ * else copied to BUF.  NULL if unreadable.  What it points
  * to is good until the next read.
  */
 const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,

@@ -529,15 +529,15 @@ def main():
             label, sorted(nodes)))
     info = open(p("info.txt")).read() if os.path.exists(p("info.txt")) else ""
     derived = "used_map" not in info and "VMAP_BBMAP_BITS 0" in info
-    # QEMU's dumps are ELF: read from a mapping of the file, unless the
+    # QEMU's dumps are ELF: read directly from the file, unless the
     # session was told to read through crash (run.sh alternates)
-    if os.environ.get("VMAP_EXT_NO_MMAP"):
+    if os.environ.get("VMAP_EXT_READMEM"):
         check("dump reads: crash (readmem)" in info and
-              "mmap: VMAP_EXT_NO_MMAP" in info,
-              "%s: VMAP_EXT_NO_MMAP not honoured: %r" % (label, info))
+              "direct read: VMAP_EXT_READMEM" in info,
+              "%s: VMAP_EXT_READMEM not honoured: %r" % (label, info))
     else:
-        check("dump reads: mapped ELF vmcore" in info,
-              "%s: the ELF dump is not read mapped: %r" % (label, info))
+        check("dump reads: ELF vmcore, read directly" in info,
+              "%s: the ELF dump is not read directly: %r" % (label, info))
     for b in blocks:
         check(b["block"] and (("derived" in b["block"]) == derived),
               "%s: block %x label %r" % (label, b["start"], b["block"]))
@@ -683,7 +683,7 @@ def main():
               label, checks, len(failures), matched, len(vmi), len(rows),
               len(kmem), len(reads), args.used_flags,
               "dump read through crash" if os.environ.get(
-                  "VMAP_EXT_NO_MMAP") else "dump mapped"))
+                  "VMAP_EXT_READMEM") else "dump read directly"))
     # crash's own kmem -v, where it fails (8.0.2 on 6.12): its error,
     # next to the rows vmap list matched on the same dump
     if "--minimal" not in args.used_flags and not kmem and \

@@ -50,13 +50,13 @@ session() { # $1 host label, $2 crash, $3 so, $4 kernel=dumpdir
 	kf=""
 	case $v in *-kaslr) kf=" --kaslr=auto" ;; esac
 	# One of each pair reads the dump through crash's readmem instead
-	# of a mapping of the file (VMAP_EXT_NO_MMAP): natively --minimal,
+	# of directly from the file (VMAP_EXT_READMEM): natively --minimal,
 	# on the other hosts full mode, so the comparison below holds the
 	# two ways of reading against each other in both modes.
-	local nommap_full= nommap_min=1
-	[ "$1" = native ] || { nommap_full=1; nommap_min=; }
+	local readmem_full= readmem_min=1
+	[ "$1" = native ] || { readmem_full=1; readmem_min=; }
 	cmp_dir=$(mktemp -d)
-	VMAP_EXT_NO_MMAP=$nommap_full \
+	VMAP_EXT_READMEM=$readmem_full \
 	/usr/bin/python3 "$HERE/check.py" "$dir" "$3" --crash "$2" \
 		--flags="$kf|--no_modules$kf|--no_modules --no_kmem_cache$kf" \
 		--retries 4 \
@@ -64,7 +64,7 @@ session() { # $1 host label, $2 crash, $3 so, $4 kernel=dumpdir
 		--save "$cmp_dir/full" || rc=1
 	# --minimal translates no vmalloc address: vmap walks the page
 	# tables itself and must give the same answers
-	VMAP_EXT_NO_MMAP=$nommap_min \
+	VMAP_EXT_READMEM=$readmem_min \
 	/usr/bin/python3 "$HERE/check.py" "$dir" "$3" --crash "$2" \
 		--flags="--minimal$kf" --label "$label/minimal" \
 		--save "$cmp_dir/minimal" || rc=1
@@ -112,7 +112,7 @@ for i in $(seq 1 $n); do
 	cat "$jobs_dir/$i.out"
 	[ "$(cat "$jobs_dir/$i.rc" 2>/dev/null)" = 0 ] || rc=1
 done
-# the mapped dump cut short under a session: one failed command, no more
+# the dump file cut short under a session: errors, and crash goes on
 if [[ " $HOSTS " == *" native "* ]]; then
 	/usr/bin/python3 "$HERE/truncated.py" "${dumps[0]#*=}" \
 		"${VX_SO:-$ROOT/vmap_ext.so}" --crash "${VX_CRASH:-/usr/bin/crash}" \

@@ -12,9 +12,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint64_t start, end, prev_end = 0;
-	const unsigned char *byte;
+	uint64_t start, end, off, prev_end = 0;
 	struct vx_elfmap *map;
+	unsigned char byte;
 	char err[128] = "";
 	unsigned int i;
 
@@ -30,15 +30,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		prev_end = end;
 		/* the first and last bytes are in the file, one past is not */
-		byte = vx_elfmap_get(map, start, 1);
-		if (!byte || !vx_elfmap_holds(map, byte) ||
-		    byte < data || byte >= data + size)
+		if (vx_elfmap_offset(map, start, 1, &off) || off >= size ||
+		    vx_elfmap_read(map, start, &byte, 1) || byte != data[off])
 			abort();
-		byte = vx_elfmap_get(map, end - 1, 1);
-		if (!byte || byte < data || byte >= data + size)
+		if (vx_elfmap_offset(map, end - 1, 1, &off) || off >= size ||
+		    vx_elfmap_read(map, end - 1, &byte, 1) || byte != data[off])
 			abort();
-		if (vx_elfmap_get(map, end - 1, 2) ||
-		    vx_elfmap_get(map, start, end - start + 1))
+		if (!vx_elfmap_offset(map, end - 1, 2, &off) ||
+		    !vx_elfmap_offset(map, start, end - start + 1, &off))
 			abort();
 	}
 	if (vx_elfmap_segment(map, i < 256 ? i : 1u << 30, &start, &end) !=

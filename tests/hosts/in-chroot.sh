@@ -21,6 +21,6 @@ exec unshare --mount --propagation private /bin/bash -c '
 	done
 	mount -t proc proc "$DIR/proc"
 	exec chroot "$DIR" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root ${VMAP_EXT_NO_MMAP:+VMAP_EXT_NO_MMAP=$VMAP_EXT_NO_MMAP} \
+		HOME=/root ${VMAP_EXT_READMEM:+VMAP_EXT_READMEM=$VMAP_EXT_READMEM} \
 		/bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$PWD" "$@"
 ' in-chroot "$@"

@@ -294,37 +294,27 @@ const struct vx_ops img_ops = {
 	.read_phys = img_read_phys,
 };
 
-static const void *img_map_phys(void *priv, uint64_t paddr, size_t len)
+/* physical P: the page stored at P, else its direct-map alias */
+static int img_read_phys_alias(void *priv, uint64_t paddr, void *buf,
+			       size_t len)
 {
 	struct img *img = priv;
-	size_t off = paddr & (IMG_PAGE - 1);
-	struct img_page *pg;
-
-	if (paddr >= (1ULL << 46) || len > IMG_PAGE - off)
-		return NULL;
-	pg = page_find(img, paddr);
-	if (!pg)
-		pg = page_find(img, IMG_DIRECT_MAP + paddr);
-	if (!pg)
-		return NULL;
-	img->maps++;
-	return pg->data + off;
-}
-
-static int img_read_phys_mapped(void *priv, uint64_t paddr, void *buf,
-				size_t len)
-{
 	unsigned char *dst = buf;
 
 	while (len) {
-		size_t n = IMG_PAGE - (paddr & (IMG_PAGE - 1));
-		const void *src;
+		size_t off = paddr & (IMG_PAGE - 1);
+		size_t n = IMG_PAGE - off < len ? IMG_PAGE - off : len;
+		struct img_page *pg;
 
-		if (n > len)
-			n = len;
-		if (!(src = img_map_phys(priv, paddr, n)))
+		if (paddr >= (1ULL << 46))
 			return -1;
-		memcpy(dst, src, n);
+		pg = page_find(img, paddr);
+		if (!pg)
+			pg = page_find(img, IMG_DIRECT_MAP + paddr);
+		if (!pg)
+			return -1;
+		img->phys_reads++;
+		memcpy(dst, pg->data + off, n);
 		paddr += n;
 		dst += n;
 		len -= n;
@@ -332,7 +322,7 @@ static int img_read_phys_mapped(void *priv, uint64_t paddr, void *buf,
 	return 0;
 }
 
-const struct vx_ops img_ops_mapped = {
+const struct vx_ops img_ops_phys = {
 	.enumerator = img_enumerator,
 	.read = img_read,
 	.symbol = img_symbol,
@@ -341,8 +331,7 @@ const struct vx_ops img_ops_mapped = {
 	.symbolize = img_symbolize,
 	.vmalloc_range = img_vmalloc_range,
 	.warn = img_warn,
-	.read_phys = img_read_phys_mapped,
-	.map_phys = img_map_phys,
+	.read_phys = img_read_phys_alias,
 };
 
 /* x86_64 layouts, as pahole shows them for each era */

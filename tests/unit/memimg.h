@@ -53,7 +53,7 @@ struct img {
 	char warnings[4096];
 	int nr_warn;
 	unsigned long reads;
-	unsigned long maps;	/* map_phys answers (img_ops_mapped) */
+	unsigned long phys_reads;	/* img_ops_phys's physical reads */
 	bool fail_reads;	/* every read fails (fault injection) */
 };
 
@@ -61,9 +61,10 @@ void img_init(struct img *img, enum img_era era, unsigned int nr_cpus,
 	      uint64_t possible_mask);
 void img_free(struct img *img);
 extern const struct vx_ops img_ops;
-/* The same target as a mapped dump (map_phys): physical P is the page
- * stored at P, else the direct map's alias of it at IMG_DIRECT_MAP + P. */
-extern const struct vx_ops img_ops_mapped;
+/* The same target with cheap physical reads (a dump read directly):
+ * physical P is the page stored at P, else the direct map's alias of it
+ * at IMG_DIRECT_MAP + P. */
+extern const struct vx_ops img_ops_phys;
 #define IMG_DIRECT_MAP	0xffff888000000000ULL
 
 /* raw memory */

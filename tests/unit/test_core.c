@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memimg.h"
 #include "vx_elfmap.h"
@@ -1125,11 +1126,12 @@ static void test_elfmap(void)
 		{ 0x1000, 0x2000, 0x2000 }, { 0x2000, 0x1000, 0x1000 },
 	};
 	static unsigned char file[0x8000];
+	unsigned char bytes[0x40];
 	struct vx_elfmap *map;
-	const unsigned char *bytes;
-	uint64_t start, end;
-	char err[96];
+	uint64_t start, end, off;
+	char err[96], path[64];
 	size_t size;
+	FILE *tmp;
 
 	size = elf_core(file, sizeof(file), segs, 3, -1);
 	map = vx_elfmap_from_buf(file, size, err, sizeof(err));
@@ -1139,25 +1141,60 @@ static void test_elfmap(void)
 	CHECK(vx_elfmap_segments(map) == 3 &&
 	      vx_elfmap_segment(map, 0, &start, &end) == 0 && start == 0 &&
 	      end == 0x1000, "elfmap: segments sorted by address");
-	bytes = vx_elfmap_get(map, 0x101ff0, 0x20);
-	CHECK(bytes && bytes[0] == (unsigned char)0xf0 &&
-	      bytes[0x1f] == (unsigned char)0x0f, "elfmap: bytes of 101ff0");
-	bytes = vx_elfmap_get(map, 0xfff, 1);
-	CHECK(bytes && bytes[0] == 0xff, "elfmap: last byte of a segment");
-	CHECK(!vx_elfmap_get(map, 0xfff, 2), "elfmap: read across a gap");
-	CHECK(!vx_elfmap_get(map, 0x201000, 8),
+	CHECK(vx_elfmap_read(map, 0x101ff0, bytes, 0x20) == 0 &&
+	      bytes[0] == 0xf0 && bytes[0x1f] == 0x0f,
+	      "elfmap: bytes of 101ff0");
+	CHECK(vx_elfmap_offset(map, 0x100000, 8, &off) == 0 &&
+	      off == sizeof(Elf64_Ehdr) + 4 * sizeof(Elf64_Phdr),
+	      "elfmap: offset of the first segment in the file");
+	CHECK(vx_elfmap_read(map, 0xfff, bytes, 1) == 0 && bytes[0] == 0xff,
+	      "elfmap: last byte of a segment");
+	CHECK(vx_elfmap_read(map, 0xfff, bytes, 2), "elfmap: across a gap");
+	CHECK(vx_elfmap_read(map, 0x201000, bytes, 8),
 	      "elfmap: zero-fill part is crash's to give");
-	CHECK(!vx_elfmap_get(map, 0x5000, 8), "elfmap: in no segment");
-	CHECK(!vx_elfmap_get(map, ~0ULL - 4, 8), "elfmap: wraps");
-	CHECK(vx_elfmap_holds(map, file + 10) &&
-	      !vx_elfmap_holds(map, file + size), "elfmap: holds");
+	CHECK(vx_elfmap_read(map, 0x5000, bytes, 8), "elfmap: in no segment");
+	CHECK(vx_elfmap_read(map, ~0ULL - 4, bytes, 8), "elfmap: wraps");
 	vx_elfmap_close(map);
 
 	/* a truncated file: the part present is served, the rest is not */
 	map = vx_elfmap_from_buf(file, size - 0x800, err, sizeof(err));
-	CHECK(map && vx_elfmap_get(map, 0x200000, 0x800) &&
-	      !vx_elfmap_get(map, 0x200800, 1), "elfmap: truncated file");
+	CHECK(map && !vx_elfmap_read(map, 0x200000, bytes, 0x20) &&
+	      vx_elfmap_read(map, 0x200800, bytes, 1), "elfmap: truncated file");
 	vx_elfmap_close(map);
+
+	/* the same through a file: pread at the offsets */
+	size = elf_core(file, sizeof(file), segs, 3, -1);
+	snprintf(path, sizeof(path), "/tmp/vx-elfmap-%d", (int)getpid());
+	tmp = fopen(path, "wb");
+	CHECK(tmp && fwrite(file, 1, size, tmp) == size, "elfmap: temp file");
+	if (tmp)
+		fclose(tmp);
+	map = vx_elfmap_open(path, err, sizeof(err));
+	CHECK(map && vx_elfmap_read(map, 0x101ff0, bytes, 0x20) == 0 &&
+	      bytes[0] == 0xf0 && bytes[0x1f] == 0x0f &&
+	      vx_elfmap_read(map, 0x5000, bytes, 8),
+	      "elfmap: file: %s", map ? "bytes" : err);
+	vx_elfmap_close(map);
+	/* program headers beyond the first 4 KiB: read from the file */
+	memcpy(file + 0x6000, file + sizeof(Elf64_Ehdr), 4 * sizeof(Elf64_Phdr));
+	((Elf64_Ehdr *)file)->e_phoff = 0x6000;
+	tmp = fopen(path, "wb");
+	CHECK(tmp && fwrite(file, 1, 0x6100, tmp) == 0x6100, "elfmap: temp");
+	if (tmp)
+		fclose(tmp);
+	map = vx_elfmap_open(path, err, sizeof(err));
+	CHECK(map && vx_elfmap_segments(map) == 3 &&
+	      vx_elfmap_read(map, 0x101ff0, bytes, 0x20) == 0 &&
+	      bytes[0] == 0xf0, "elfmap: far program headers: %s",
+	      map ? "bytes" : err);
+	/* cut short under the open map: a failed read, no signal */
+	CHECK(truncate(path, 0x400) == 0 &&
+	      vx_elfmap_read(map, 0x101ff0, bytes, 0x20) == -1,
+	      "elfmap: file truncated under it");
+	vx_elfmap_close(map);
+	unlink(path);
+	CHECK(!vx_elfmap_open(path, err, sizeof(err)) && strstr(err, path),
+	      "elfmap: no file: %s", err);
 
 	/* refusals, each with a reason */
 	CHECK(!vx_elfmap_from_buf(file, 16, err, sizeof(err)) &&
@@ -1211,10 +1248,11 @@ static char *listing(struct vx_ctx *ctx, bool summary)
 }
 
 /*
- * A mapped dump (ops->map_phys): the core reads objects in place through
- * the direct map and its own page tables, the host's virtual reads only
- * for what those do not map.  Listings, summaries and reads must be the
- * same bytes as through the host alone, with few host reads left.
+ * Cheap physical reads (a dump read directly, vx_pt_phys_first): the core
+ * translates every read itself, through the direct map and its own page
+ * tables, the host's virtual reads only for what those do not map.
+ * Listings, summaries and reads must be the same bytes as through the
+ * host alone, with few host reads left.
  */
 static void test_mapped(enum img_era era)
 {
@@ -1242,7 +1280,7 @@ static void test_mapped(enum img_era era)
 		pa += P;
 	}
 	if (world_ctx(&plain) ||
-	    vx_ctx_init(&mapped.ctx, &img_ops_mapped, &mapped.img) ||
+	    vx_ctx_init(&mapped.ctx, &img_ops_phys, &mapped.img) ||
 	    vx_pt_phys_first(&mapped.ctx)) {
 		CHECK(0, "init: %s / %s", plain.ctx.err, mapped.ctx.err);
 		goto out;
@@ -1251,7 +1289,7 @@ static void test_mapped(enum img_era era)
 	      "era %d: direct map not confirmed", era);
 	vx_cache_flush(&plain.ctx);
 	vx_cache_flush(&mapped.ctx);
-	plain.img.reads = mapped.img.reads = mapped.img.maps = 0;
+	plain.img.reads = mapped.img.reads = mapped.img.phys_reads = 0;
 	for (i = 0; i < 2; i++) {
 		a = listing(&plain.ctx, i);
 		b = listing(&mapped.ctx, i);
@@ -1260,10 +1298,10 @@ static void test_mapped(enum img_era era)
 		free(a);
 		free(b);
 	}
-	CHECK(mapped.img.maps && mapped.img.reads * 4 < plain.img.reads,
-	      "era %d: %lu host reads mapped, %lu plain, %lu maps", era,
-	      mapped.img.reads, plain.img.reads, mapped.img.maps);
-	/* A through the tables and the map; C (not in them) from the host */
+	CHECK(mapped.img.phys_reads && mapped.img.reads * 4 < plain.img.reads,
+	      "era %d: %lu host reads, %lu plain, %lu physical", era,
+	      mapped.img.reads, plain.img.reads, mapped.img.phys_reads);
+	/* A through the tables; C (not in them) from the host */
 	for (i = 0; i < 2; i++) {
 		uint64_t start = i ? C_START : A_START + 0x123;
 
