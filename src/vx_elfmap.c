@@ -19,9 +19,8 @@
 #error "vx_elfmap reads ELFDATA2LSB headers in place"
 #endif
 
-#define HEADERS_MAX	(64u << 20)	/* program headers read, at most */
-
-#define MAX_SEGMENTS	(1u << 20)
+#define MAX_SEGMENTS	(1u << 20)	/* kdumps have thousands at most */
+#define HEADERS_MAX	(MAX_SEGMENTS * sizeof(Elf64_Phdr))
 
 struct elfseg {
 	uint64_t start, end;	/* physical, file-backed part */
