@@ -288,6 +288,8 @@ int vx_print_fragmentation(struct vx_ctx *ctx, FILE *fp,
  * (to sorted pfns).
  */
 int vx_page_lookup(struct vx_ctx *ctx, FILE *fp, uint64_t *addrs, size_t nr);
+/* Pages of vmap space one vx_page_lookup() translates at most (8 GiB). */
+#define VX_PAGE_SCAN_MAX	(1UL << 21)
 struct vx_task {
 	uint64_t task;
 	long pid;

@@ -62,7 +62,7 @@ static void hit(struct vx_ctx *ctx, struct lookup *lk,
  * command up to 8 GiB of vmap space; each cut is reported.
  */
 #define AREA_SCAN_PAGES		(1UL << 18)
-#define TOTAL_SCAN_PAGES	(1UL << 21)
+#define TOTAL_SCAN_PAGES	VX_PAGE_SCAN_MAX
 
 static void by_page_tables(struct vx_ctx *ctx, struct lookup *lk,
 			   const struct vx_area *area)

@@ -138,6 +138,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pages[0] = (FW_C + 5 * FW_P) & 0xffffffffULL;
 	pages[1] = wp->own_pt ? FW_DATA_PHYS + 3 * FW_P : FW_D & 0xffffffffULL;
 	pages[2] = 0xfed00000;
+	/* by design it may translate up to VX_PAGE_SCAN_MAX pages: a budget
+	 * of its own, on top of its walk's */
+	fw_budget_reset(VX_PAGE_SCAN_MAX + BUDGET);
 	vx_page_lookup(&ctx, devnull, pages, 3);
 deinit:
 	vx_ctx_deinit(&ctx);
