@@ -172,6 +172,11 @@ struct vx_ctx {
 	/* the kernel image [_text, _end): the one range above
 	 * __START_KERNEL_map that crash --minimal translates right */
 	uint64_t kimage_start, kimage_end;
+	/* the last upper-level entry found not present: every address
+	 * under it is a hole (vaddr >> hole_shift == hole_key; shift 0:
+	 * none) */
+	uint64_t hole_key;
+	int hole_shift;
 	uint64_t pte_key;	/* vaddr >> 21 of the cached PTE table */
 	bool pte_valid;
 	uint64_t pte[512];	/* that table, read whole */

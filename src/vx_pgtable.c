@@ -65,6 +65,7 @@ int vx_pt_init(struct vx_ctx *ctx)
 	ctx->pgd_phys = pgt - START_KERNEL_MAP + phys_base;
 	ctx->pt_levels = l5 ? 5 : 4;
 	ctx->pte_valid = false;
+	ctx->hole_shift = 0;
 	ctx->pt_ready = true;
 	if (ctx->ops->symbol(ctx->priv, "_text", &ctx->kimage_start) ||
 	    ctx->ops->symbol(ctx->priv, "_end", &ctx->kimage_end))
@@ -103,6 +104,9 @@ int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 	uint64_t table = ctx->pgd_phys, entry;
 	int level, shift;
 
+	/* sparse areas: one read per missing PMD / PUD, not per page */
+	if (ctx->hole_shift && (vaddr >> ctx->hole_shift) == ctx->hole_key)
+		return 1;
 	/* sequential pages share one PTE table per 2 MiB: keep it whole */
 	if (ctx->pte_valid && ctx->pte_key == (vaddr >> 21)) {
 		entry = ctx->pte[(vaddr >> 12) & 511];
@@ -117,8 +121,11 @@ int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 					((vaddr >> shift) & 511) * 8,
 					&entry, sizeof(entry)))
 			return -1;
-		if (!(entry & PTE_PRESENT))
+		if (!(entry & PTE_PRESENT)) {
+			ctx->hole_key = vaddr >> shift;
+			ctx->hole_shift = shift;
 			return 1;
+		}
 		/* a PSE bit at PUD or PMD level ends the walk early */
 		if ((level == 2 || level == 3) && (entry & PTE_PSE)) {
 			leaf(entry, vaddr, shift, paddr);

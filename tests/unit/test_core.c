@@ -994,8 +994,9 @@ static void test_pgtable(int levels)
 					  0xffff888000000000ULL;
 	struct world w;
 	uint64_t pgd, pa, word, next = 0x100000;
+	unsigned long reads;
 	struct capture cap;
-	int ret;
+	int ret, i;
 
 	world_build(&w, ERA_69, 4, 0xf);
 	pgd = img_pt_table(&w.img, &next);
@@ -1029,6 +1030,19 @@ static void test_pgtable(int levels)
 	CHECK(vx_pt_translate(&w.ctx, vnone, &pa) == 1, "hole mapped");
 	CHECK(vx_pt_translate(&w.ctx, V + 0x7fff0000000ULL, &pa) == 1,
 	      "empty PGD slot mapped");
+	/* the rest of a missing upper level costs no read, and hides
+	 * nothing mapped elsewhere */
+	reads = w.img.reads;
+	for (i = 1; i < 4096; i++)
+		if (vx_pt_translate(&w.ctx, V + 0x7fff0000000ULL + i * P,
+				    &pa) != 1)
+			break;
+	CHECK(i == 4096 && w.img.reads == reads,
+	      "known hole: %d of 4095 pages unmapped, %lu reads", i - 1,
+	      w.img.reads - reads);
+	CHECK(vx_pt_translate(&w.ctx, v4k + 0x10, &pa) == 0 &&
+	      pa == 0x3000010, "4K leaf after a hole: %llx",
+	      (unsigned long long)pa);
 	ret = vx_pt_translate(&w.ctx, (3ULL << 39) | 0xffff000000000000ULL,
 			      &pa);
 	CHECK(ret >= 0, "looping tables: %d", ret);
