@@ -205,8 +205,8 @@ static bool cacheable(struct vx_ctx *ctx, uint64_t vaddr, size_t len)
 
 /*
  * LEN bytes at VADDR: in place in the cached page when they lie in one,
- * else copied to BUF.  NULL if unreadable.  What it points
- * to is good until the next read.
+ * else copied to BUF.  NULL if unreadable.  What it points to is good
+ * until the next read.
  */
 const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 		     size_t len)
@@ -229,8 +229,15 @@ int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len)
 	return 0;
 }
 
+static bool in_direct_map(const struct vx_ctx *ctx, uint64_t vaddr,
+			  size_t len)
+{
+	return vaddr - ctx->dm_start < ctx->dm_size &&
+	       len <= ctx->dm_size - (vaddr - ctx->dm_start);
+}
+
 /*
- * Phys-first mode: as much of [VADDR, VADDR + LEN) as translates and
+ * As much of [VADDR, VADDR + LEN) as our page-table walk translates and
  * reads as physical, up to the first page that does not.  Returns the
  * bytes read.
  */
@@ -239,11 +246,6 @@ static size_t kread_phys(struct vx_ctx *ctx, uint64_t vaddr,
 {
 	size_t done = 0;
 
-	/* the direct map is physically contiguous: one read */
-	if (vaddr - ctx->dm_start < ctx->dm_size &&
-	    len <= ctx->dm_size - (vaddr - ctx->dm_start))
-		return ctx->ops->read_phys(ctx->priv, vaddr - ctx->dm_start,
-					   dst, len) ? 0 : len;
 	while (done < len) {
 		size_t off = (vaddr + done) & (ctx->page_size - 1);
 		size_t n = ctx->page_size - off < len - done ?
@@ -267,7 +269,13 @@ static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 {
 	unsigned char *dst = buf;
 
-	if (ctx->phys_first) {
+	/* the direct map is physically contiguous: one read */
+	if ((ctx->own_pt || ctx->phys_first) &&
+	    in_direct_map(ctx, vaddr, len) &&
+	    ctx->ops->read_phys(ctx->priv, vaddr - ctx->dm_start, buf,
+				len) == 0)
+		return 0;
+	if (ctx->phys_first && !in_direct_map(ctx, vaddr, len)) {
 		size_t done = kread_phys(ctx, vaddr, dst, len);
 
 		if (done == len)
@@ -289,27 +297,9 @@ static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 		     (vaddr >= START_KERNEL_MAP &&
 		      (vaddr < ctx->kimage_start || vaddr >= ctx->kimage_end)));
 
-	if (ctx->own_pt && vaddr - ctx->dm_start < ctx->dm_size &&
-	    len <= ctx->dm_size - (vaddr - ctx->dm_start) &&
-	    ctx->ops->read_phys(ctx->priv, vaddr - ctx->dm_start, buf,
-				len) == 0)
-		return 0;
-	if (!ours && ctx->ops->read(ctx->priv, vaddr, buf, len) == 0)
+	if (!ours && ctx->ops->read(ctx->priv, vaddr, dst, len) == 0)
 		return 0;
 	if (!ctx->own_pt)
 		return -1;
-	while (len) {
-		size_t off = vaddr & (ctx->page_size - 1);
-		size_t n = ctx->page_size - off < len ?
-			   ctx->page_size - off : len;
-		uint64_t pa;
-
-		if (vx_pt_translate(ctx, vaddr, &pa) ||
-		    ctx->ops->read_phys(ctx->priv, pa, dst, n))
-			return -1;
-		vaddr += n;
-		dst += n;
-		len -= n;
-	}
-	return 0;
+	return kread_phys(ctx, vaddr, dst, len) == len ? 0 : -1;
 }
