@@ -166,9 +166,11 @@ static int crash_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
 		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
 }
 
+/* Back to crash's reads; WHY replaces the reason unless NULL. */
 static void map_drop(const char *why)
 {
-	snprintf(vx_map_why, sizeof(vx_map_why), "%s", why);
+	if (why)
+		snprintf(vx_map_why, sizeof(vx_map_why), "%s", why);
 	vx_elfmap_close(vx_map);
 	vx_map = NULL;
 }
@@ -224,10 +226,7 @@ static void open_map(void)
 		return;
 	}
 	if (!map_agrees()) {
-		char why[sizeof(vx_map_why)];
-
-		snprintf(why, sizeof(why), "%s", vx_map_why);
-		map_drop(why);
+		map_drop(NULL);
 		return;
 	}
 	snprintf(vx_map_why, sizeof(vx_map_why), "ELF vmcore, read directly, "
@@ -336,6 +335,7 @@ static void open_dwarf(void)
 static struct vx_ctx *session(void)
 {
 	const char *pgtable;
+	bool crash_pt;
 	int ret;
 
 	if (vx_ready) {
@@ -359,8 +359,8 @@ static struct vx_ctx *session(void)
 	 * through the walk too (VMAP_EXT_PGTABLE=own forces that).
 	 */
 	pgtable = getenv("VMAP_EXT_PGTABLE");
-	if (!(pgtable && !strcmp(pgtable, "crash")) &&
-	    !(pc->flags & MINIMAL_MODE) && vx_pt_init(&vx_session) &&
+	crash_pt = pgtable && !strcmp(pgtable, "crash");
+	if (!crash_pt && !(pc->flags & MINIMAL_MODE) && vx_pt_init(&vx_session) &&
 	    CRASHDEBUG(1))
 		error(INFO, "own page-table walk: %s\n", vx_session.err);
 	if ((pc->flags & MINIMAL_MODE) ||
@@ -376,8 +376,7 @@ static struct vx_ctx *session(void)
 	}
 	/* an ELF dump: our translation and a pread beat crash's reads */
 	open_map();
-	if (vx_map && !(pgtable && !strcmp(pgtable, "crash")) &&
-	    vx_pt_phys_first(&vx_session))
+	if (vx_map && !crash_pt && vx_pt_phys_first(&vx_session))
 		map_drop("not used: no page-table walk");
 	vx_ready = true;
 	return &vx_session;

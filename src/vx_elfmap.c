@@ -20,7 +20,6 @@
 #endif
 
 #define MAX_SEGMENTS	(1u << 20)	/* kdumps have thousands at most */
-#define HEADERS_MAX	(MAX_SEGMENTS * sizeof(Elf64_Phdr))
 
 struct elfseg {
 	uint64_t start, end;	/* physical, file-backed part */
@@ -147,8 +146,8 @@ static struct vx_elfmap *parse(const unsigned char *head, size_t have,
 		return fail(err, errlen, "program headers beyond the file");
 	if (fd < 0 || eh.e_phoff + len <= have)
 		return segments(head + eh.e_phoff, nr, size, err, errlen);
-	if (len > HEADERS_MAX || !(phdrs = malloc(len ? len : 1)))
-		return fail(err, errlen, "program headers too large");
+	if (!(phdrs = malloc(len ? len : 1)))
+		return fail(err, errlen, "out of memory");
 	if (pread(fd, phdrs, len, eh.e_phoff) != (ssize_t)len)
 		map = fail(err, errlen, "program headers unreadable");
 	else
