@@ -176,10 +176,6 @@ def parse_rd64(path):
     return bytes(data)
 
 
-def readfile(path):
-    return open(path).read() if os.path.exists(path) else ""
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
@@ -272,13 +268,13 @@ def main():
           "%s: 'segmentation violation' in the session: %s" % (
               label, [l for l in log.splitlines()
                       if "segmentation violation" in l][:3]))
-    check("total" in readfile(p("final.txt")),
+    check("total" in e2e.readfile(p("final.txt")),
           "%s: session did not reach its final command" % label)
     check(rc == 0, "%s: crash exited with %s after loading vmap_ext" % (
         label, rc))
 
     # types from libdw, not crash's gdb
-    info = readfile(p("info.txt"))
+    info = e2e.readfile(p("info.txt"))
     m = re.search(r"types from: (.*)", info)
     provider = m[1].strip() if m else None
     check(provider and provider.startswith("libdw"),
@@ -325,7 +321,7 @@ def main():
                                                     row["caller"]))
 
     # 2. vmap check is clean
-    ck = readfile(p("check.txt")).strip()
+    ck = e2e.readfile(p("check.txt")).strip()
     check(re.search(r"^vmap check: .*: clean$", ck, re.M) and
           len(ck.splitlines()) == 1,
           "%s: vmap check: %r" % (label, ck.splitlines()[:10]))
@@ -337,7 +333,7 @@ def main():
     # 4. vmap read: against the page walk done here, and crash's rd
     syms = {}
     for name in ("sym1.txt", "sym2.txt"):
-        for line in readfile(p(name)).splitlines():
+        for line in e2e.readfile(p(name)).splitlines():
             m = SYM_RE.match(line.strip())
             if m:
                 syms[m[2]] = int(m[1], 16)
@@ -351,7 +347,7 @@ def main():
     for name, addr, n, v in reads:
         data = open(p(name + ".bin"), "rb").read() \
             if os.path.exists(p(name + ".bin")) else b""
-        txt = readfile(p(name + ".txt"))
+        txt = e2e.readfile(p(name + ".txt"))
         if walker:
             want_b, holes = core.read(addr, n)
             check(data == want_b,

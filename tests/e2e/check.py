@@ -35,6 +35,11 @@ def check(cond, msg):
     return cond
 
 
+def readfile(path):
+    """The text of PATH, empty if crash did not write it."""
+    return open(path).read() if os.path.exists(path) else ""
+
+
 def splitmix64(x):
     z = (x + 0x9E3779B97F4A7C15) & MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
@@ -527,7 +532,7 @@ def main():
         nodes = {r["node"] for r in rows if r["start"] in starts}
         check(len(nodes) >= 2, "%s: driver areas in vmap nodes %s only" % (
             label, sorted(nodes)))
-    info = open(p("info.txt")).read() if os.path.exists(p("info.txt")) else ""
+    info = readfile(p("info.txt"))
     derived = "used_map" not in info and "VMAP_BBMAP_BITS 0" in info
     # QEMU's dumps are ELF: read directly from the file, unless the
     # session was told to read through crash (run.sh alternates)
@@ -548,8 +553,7 @@ def main():
             if os.path.exists(p(name + ".bin")) else b""
         check(data == want, "%s: vmap read %s at %x (%d bytes) differs" % (
             label, name, addr, length))
-        txt = open(p(name + ".txt")).read() \
-            if os.path.exists(p(name + ".txt")) else ""
+        txt = readfile(p(name + ".txt"))
         if name.startswith(("freed", "cross")):
             check("hole of" in txt and "vb region dirty" in txt,
                   "%s: %s hole not reported: %r" % (label, name, txt))
@@ -591,8 +595,7 @@ def main():
                   label, r["phys0"], hits.get(r["phys0"]), r["addr"]))
 
     # 9. the fragmentation picture fits 80 columns and counts the areas
-    frag = open(p("frag.txt")).read() if os.path.exists(p("frag.txt")) \
-        else ""
+    frag = readfile(p("frag.txt"))
     check(frag and max(len(l) for l in frag.splitlines()) <= 80,
           "%s: vmap list -F wider than 80 columns" % label)
     m = re.search(r"^all\s+\|.*\| (\d+) areas", frag, re.M)
@@ -604,16 +607,14 @@ def main():
     # 10. the owner of a kernel stack, as the driver saw it
     check(tasks, "%s: the fixture lists no task stacks" % label)
     for i, (pid, comm, stack) in enumerate(probe):
-        txt = open(p("owner%d.txt" % i)).read() \
-            if os.path.exists(p("owner%d.txt" % i)) else ""
+        txt = readfile(p("owner%d.txt" % i))
         want = "kernel stack of PID %d (%s)" % (pid, comm)
         check(want in txt, "%s: stack %x: want %r, got %r" % (
             label, stack, want, txt.strip().splitlines()[-1:]))
 
     # 11. the module whose text or data an address is, as it said itself
     for i, (name, sec, part, addr) in enumerate(mods):
-        txt = open(p("mod%d.txt" % i)).read() \
-            if os.path.exists(p("mod%d.txt" % i)) else ""
+        txt = readfile(p("mod%d.txt" % i))
         want = "%x: module %s %s (" % (addr + 8, name, part)
         check(want in txt, "%s: module %s %s at %x: want %r, got %r" % (
             label, name, sec, addr, want, txt.strip().splitlines()))
@@ -626,8 +627,7 @@ def main():
         check(line, "%s: crash's mod does not list %s" % (label, mods[0][0]))
         if line:
             struct_mod, base = int(line[0][0], 16), int(line[0][2], 16)
-            txt = open(p("mod0.txt")).read() \
-                if os.path.exists(p("mod0.txt")) else ""
+            txt = readfile(p("mod0.txt"))
             check(base == mods[0][3] and
                   "struct module %x)" % struct_mod in txt,
                   "%s: crash's mod says %s at %x (struct module %x), vmap "
@@ -645,8 +645,7 @@ def main():
                re.match(r"^[0-9a-f]{16}$", f[3]):
                 ps[int(f[3], 16)] = int(f[0])
         for i in range(len(probe)):
-            txt = open(p("owner%d.txt" % i)).read() \
-                if os.path.exists(p("owner%d.txt" % i)) else ""
+            txt = readfile(p("owner%d.txt" % i))
             m = re.search(r"kernel stack of PID (\d+) \(.*\), task "
                           r"([0-9a-f]+)", txt)
             if m and int(m[2], 16) in ps:

@@ -17,10 +17,6 @@ sys.dont_write_bytecode = True
 import check  # noqa: E402  (crash_start: 8.0.2's start-up retries)
 
 
-def read(path):
-    return open(path).read() if os.path.exists(path) else ""
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
@@ -52,16 +48,19 @@ def main():
             f.write("\n".join(cmds) + "\n")
         rc, text, _, _ = check.crash_start(args.crash, args.flags, tmp,
                                            cmdfile, tmp, 4, timeout=300)
-        p = lambda name: os.path.join(tmp, name)  # noqa: E731
-        before, after = read(p("before.txt")), read(p("after.txt"))
+
+        def text_of(name):
+            return check.readfile(os.path.join(tmp, name))
+        before, after = text_of("before.txt"), text_of("after.txt")
+        info = text_of("info.txt")
         fails = []
-        if "dump reads: ELF vmcore, read directly" not in read(p("info.txt")):
-            fails.append("not read directly: %r" % read(p("info.txt")))
+        if "dump reads: ELF vmcore, read directly" not in info:
+            fails.append("not read directly: %r" % info)
         if before.count("\n") < 50:
             fails.append("no listing before the cut")
         if before != after:
             fails.append("the listing with the file restored differs")
-        if "unreadable" not in read(p("check.txt")) + read(p("cut.txt")) + \
+        if "unreadable" not in text_of("check.txt") + text_of("cut.txt") + \
                 text:
             fails.append("the cut file's reads were not reported")
         if "session-alive" not in text or rc != 0:

@@ -88,19 +88,22 @@ void img_write(struct img *img, uint64_t addr, const void *buf, size_t len)
 	}
 }
 
-static int img_read(void *priv, uint64_t addr, void *buf, size_t len)
+/*
+ * Copy [ADDR, ADDR + LEN) out of the store; with ALIAS, a page missing
+ * at its address is looked for at ALIAS + its address.
+ */
+static int copy_out(struct img *img, uint64_t addr, uint64_t alias,
+		    void *buf, size_t len)
 {
-	struct img *img = priv;
 	unsigned char *dst = buf;
 
-	img->reads++;
-	if (img->fail_reads)
-		return -1;
 	while (len) {
 		struct img_page *pg = page_find(img, addr);
 		size_t off = addr & (IMG_PAGE - 1);
 		size_t n = IMG_PAGE - off < len ? IMG_PAGE - off : len;
 
+		if (!pg && alias)
+			pg = page_find(img, alias + addr);
 		if (!pg)
 			return -1;
 		memcpy(dst, pg->data + off, n);
@@ -109,6 +112,16 @@ static int img_read(void *priv, uint64_t addr, void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+static int img_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	struct img *img = priv;
+
+	img->reads++;
+	if (img->fail_reads)
+		return -1;
+	return copy_out(img, addr, 0, buf, len);
 }
 
 void img_w64(struct img *img, uint64_t addr, uint64_t val)
@@ -299,27 +312,11 @@ static int img_read_phys_alias(void *priv, uint64_t paddr, void *buf,
 			       size_t len)
 {
 	struct img *img = priv;
-	unsigned char *dst = buf;
 
-	while (len) {
-		size_t off = paddr & (IMG_PAGE - 1);
-		size_t n = IMG_PAGE - off < len ? IMG_PAGE - off : len;
-		struct img_page *pg;
-
-		if (paddr >= (1ULL << 46))
-			return -1;
-		pg = page_find(img, paddr);
-		if (!pg)
-			pg = page_find(img, IMG_DIRECT_MAP + paddr);
-		if (!pg)
-			return -1;
-		img->phys_reads++;
-		memcpy(dst, pg->data + off, n);
-		paddr += n;
-		dst += n;
-		len -= n;
-	}
-	return 0;
+	if (paddr >= (1ULL << 46) || len > (1ULL << 46) - paddr)
+		return -1;
+	img->phys_reads++;
+	return copy_out(img, paddr, IMG_DIRECT_MAP, buf, len);
 }
 
 const struct vx_ops img_ops_phys = {
