@@ -26,7 +26,9 @@ setup session adds (libdw's DWARF), "rest" what the command adds on top.
 
 Time per area (--per-area A:B): sessions that list SUSTAIN times after a
 first listing, ROUNDS of them for each side, A and B in turn; the medians
-are compared.
+are compared.  With --preadtime (tests/bench/preadtime.so, an LD_PRELOAD
+timer of pread64), more sessions split that time into the host kernel's
+reads of the dump and all else.
 
 Nothing here is an assertion: the targets are printed with the ratios.
 
@@ -280,6 +282,42 @@ def run_case(case, reps):
     return r
 
 
+PREAD_RE = re.compile(r"^VXPREAD (\d+) (\d+)$", re.M)
+PREADTIME = None    # --preadtime: tests/bench/preadtime.so
+
+
+def preads(case, pre, timed, tmp):
+    """A session under the pread timer: (pread64 calls, seconds in them)
+    of crash, the one process of the session that reads the dump."""
+    old = {k: os.environ.get(k) for k in ("LD_PRELOAD", "VX_PRELOAD")}
+    # natively for crash itself, in the chroot through in-chroot.sh
+    os.environ["LD_PRELOAD"] = os.environ["VX_PRELOAD"] = PREADTIME
+    try:
+        out = session(case, pre, timed, tmp)[3]
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    got = [(int(a), int(b)) for a, b in PREAD_RE.findall(out)]
+    return (sum(a for a, _ in got), sum(b for _, b in got) / 1e9)
+
+
+def pread_split(case, tmp):
+    """The dump reads of one steady-state listing, per area: pread64 calls
+    and seconds in them (SUSTAIN listings after a first, minus the first
+    alone; median of 3)."""
+    c = "vmap list > /dev/null"
+    calls, secs = [], []
+    for _ in range(3):
+        n0, t0 = preads(case, [c], [], tmp)
+        n1, t1 = preads(case, [c], [c] * SUSTAIN, tmp)
+        calls.append((n1 - n0) / SUSTAIN / case.rows)
+        secs.append((t1 - t0) / SUSTAIN / case.rows)
+    return statistics.median(calls), statistics.median(secs)
+
+
 def per_area(ca, cb):
     """Steady-state seconds per area of `vmap list` on CA and CB: each
     session lists SUSTAIN times after a first listing (set-up and the
@@ -294,10 +332,12 @@ def per_area(ca, cb):
             for case in (ca, cb):
                 inside = session(case, [c], [c] * SUSTAIN, tmp)[2]
                 got[case.label].append(inside / SUSTAIN / case.rows)
+        split = [pread_split(x, tmp) if PREADTIME else None
+                 for x in (ca, cb)]
     finally:
         subprocess.run(["rm", "-rf", "--one-file-system", tmp])
-    return [(statistics.median(got[x.label]), got[x.label])
-            for x in (ca, cb)]
+    return [(statistics.median(got[x.label]), got[x.label], sp)
+            for x, sp in zip((ca, cb), split)]
 
 
 def ratio(a, b, key):
@@ -324,10 +364,13 @@ def main():
     ap.add_argument("--machine", default="")
     ap.add_argument("--scaling", default="",
                     help="SMALL_LABEL:LARGE_LABEL pairs, comma-separated")
+    ap.add_argument("--preadtime", help="the pread timer shim (.so)")
     ap.add_argument("--per-area", default="",
                     help="A:B pairs (time per area of B no worse than A)")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
+    global PREADTIME
+    PREADTIME = args.preadtime
     cases = [Case(c) for c in args.cases]
     results = {}
     for c in cases:
@@ -436,7 +479,7 @@ def main():
         # turn, so neither the once-per-session set-up nor one noisy run
         # nor the machine's drift decides); one cold and one warm
         # listing are shown too
-        (pa, la), (pb, lb) = steady[pair]
+        (pa, la, sa), (pb, lb, sb) = steady[pair]
         pa, pb = pa * 1e6, pb * 1e6
         ca = ra["list"]["cold_in"] / ra["rows"] * 1e6
         cb = rb["list"]["cold_in"] / rb["rows"] * 1e6
@@ -451,6 +494,14 @@ def main():
         L.append("    sessions, us per area: %s: %s; %s: %s" % (
             a, " ".join("%.4f" % (x * 1e6) for x in la),
             b, " ".join("%.4f" % (x * 1e6) for x in lb)))
+        if sa and sb:
+            # the split: the host kernel's copies of dump pages vs the rest
+            ra_, rb_ = pa - sa[1] * 1e6, pb - sb[1] * 1e6
+            L.append("    in pread64() of the dump: %.4f vs %.4f us per "
+                     "area (%.3fx; %.0f vs %.0f reads per 1000 areas); "
+                     "all else: %.4f vs %.4f us (%.3fx)" % (
+                         sa[1] * 1e6, sb[1] * 1e6, sb[1] / sa[1],
+                         sa[0] * 1000, sb[0] * 1000, ra_, rb_, rb_ / ra_))
     for c in cases:
         r = results[c.label]
         if "read" in r and "rd" in r:

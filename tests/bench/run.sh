@@ -7,7 +7,9 @@
 # N one-page vmalloc areas, ceil(N/1000) full vmap_blocks of small
 # vm_map_ram mappings, 3N/500 areas of 16..64 pages and one 64 MiB area with
 # a seeded pattern, spread over 4 CPUs, -m 2G):
-#   6.1  at N = 50000   Debian 12's crash 8.0.2, full mode and --minimal
+#   6.1  at N = 50000   Debian 12's crash 8.0.2, full mode and --minimal;
+#                       sid's crash 9.0.2 (`vmap list`: time per area in
+#                       the same crash as 6.12)
 #   6.12 at N = 50000   sid's crash 9.0.2 (chroot), full mode; crash 8.0.2
 #                       full mode (--no_modules; `vmap list` only, its
 #                       kmem -v fails there) and with --minimal (vmap
@@ -42,6 +44,10 @@ SID_SO=$ROOT/build/sid/vmap_ext.so
 "$ROOT/tests/hosts/in-chroot.sh" "$SID" make -s -C "$ROOT" \
 	BUILD=build/sid SO="$SID_SO" "$SID_SO"
 SID_CRASH="$ROOT/tests/hosts/crash-in-chroot.sh $SID"
+# the pread64 timer that splits time per area (reads of the dump / the rest)
+PREADTIME=$ROOT/build/preadtime.so
+mkdir -p "$ROOT/build"
+gcc -O2 -Wall -shared -fPIC -o "$PREADTIME" "$HERE/preadtime.c" -ldl
 
 # the workloads (one kernel build per version at most; dumps cached)
 dump() { VX_SCALE=$2 "$ROOT/tests/e2e/mkfixture.sh" "$1" | tail -n 1; }
@@ -66,9 +72,11 @@ ks=$((SMALL / 1000))k
 /usr/bin/python3 "$HERE/bench.py" --reps "$REPS" --out "$OUT" \
 	--machine "$machine" \
 	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
-	--per-area "6.1-$k/8.0.2/full:6.12-$k/8.0.2/full,6.1-$k/8.0.2/full:6.12-$k/9.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
+	--preadtime "$PREADTIME" \
+	--per-area "6.1-$k/8.0.2/full:6.12-$k/8.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal,6.1-$k/9.0.2/full:6.12-$k/9.0.2/full" \
 	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd+page" \
 	"6.1-$k/8.0.2/minimal,$D61,/usr/bin/crash,$SO,--minimal,list+read+page" \
+	"6.1-$k/9.0.2/full,$D61,$SID_CRASH,$SID_SO,,list" \
 	"6.12-$k/8.0.2/full,$D612,/usr/bin/crash,$SO,--no_modules,list" \
 	"6.12-$k/9.0.2/full,$D612,$SID_CRASH,$SID_SO,,list+kmem+read+rd+page" \
 	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read+page" \
