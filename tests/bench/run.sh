@@ -16,6 +16,9 @@
 #                       only: kmem -v and rd of vmalloc addresses do not
 #                       work there)
 #   6.12 at N = 5000    the same two, for the 10x scaling ratio
+#   6.12-wide at N = 50000  4 CPUs up of 128 possible: 128 vmap nodes
+#                       (crash 9.0.2, `vmap list`: time per area against
+#                       the 4-node 6.12, no target)
 # then times, each in its own crash sessions (tests/bench/bench.py):
 # `vmap list` vs `kmem -v`, `vmap read -r` vs `rd -r` of the 64 MiB area,
 # and the peak RSS of crash while listing, and prints a table with the
@@ -55,7 +58,8 @@ log "workload dumps (first time: kernel builds ~3-6 min each, boots ~1-2 min)"
 D61=$(dump 6.1 "$SCALE")
 D612=$(dump 6.12 "$SCALE")
 D612S=$(dump 6.12 "$SMALL")
-for d in "$D61" "$D612" "$D612S"; do
+D612W=$(dump 6.12-wide "$SCALE")
+for d in "$D61" "$D612" "$D612S" "$D612W"; do
 	[ -f "$d/vmcore" ] && [ -s "$d/bulk.txt" ] || { log "no workload dump in $d"; exit 1; }
 done
 
@@ -65,7 +69,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/^MemTotal:/ {printf "%d MiB RAM", $2 / 1024}' /proc/meminfo)
 machine="machine: nproc=$(nproc), CPU: $cpu, $mem, $(uname -sr), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 machine="$machine\\ncrash: $ver_native (Debian 12, /usr/bin/crash); $ver_sid (sid chroot)"
-machine="$machine\\nvmap_ext: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'); dumps: $(basename "$D61") $(basename "$D612") $(basename "$D612S")"
+machine="$machine\\nvmap_ext: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'); dumps: $(basename "$D61") $(basename "$D612") $(basename "$D612S") $(basename "$D612W")"
 
 k=$((SCALE / 1000))k
 ks=$((SMALL / 1000))k
@@ -74,6 +78,7 @@ ks=$((SMALL / 1000))k
 	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
 	--preadtime "$PREADTIME" \
 	--per-area "6.1-$k/8.0.2/full:6.12-$k/8.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal,6.1-$k/9.0.2/full:6.12-$k/9.0.2/full" \
+	--per-area-info "6.12-$k/9.0.2/full:6.12-wide-$k/9.0.2/full" \
 	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd+page" \
 	"6.1-$k/8.0.2/minimal,$D61,/usr/bin/crash,$SO,--minimal,list+read+page" \
 	"6.1-$k/9.0.2/full,$D61,$SID_CRASH,$SID_SO,,list" \
@@ -81,5 +86,6 @@ ks=$((SMALL / 1000))k
 	"6.12-$k/9.0.2/full,$D612,$SID_CRASH,$SID_SO,,list+kmem+read+rd+page" \
 	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read+page" \
 	"6.12-$ks/9.0.2/full,$D612S,$SID_CRASH,$SID_SO,,list+kmem" \
-	"6.12-$ks/8.0.2/minimal,$D612S,/usr/bin/crash,$SO,--minimal,list"
+	"6.12-$ks/8.0.2/minimal,$D612S,/usr/bin/crash,$SO,--minimal,list" \
+	"6.12-wide-$k/9.0.2/full,$D612W,$SID_CRASH,$SID_SO,,list"
 log "results in $OUT"

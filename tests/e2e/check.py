@@ -68,6 +68,20 @@ def in_vmalloc_space(addr):
 VMI_RE = re.compile(r"^0x([0-9a-f]+)-0x([0-9a-f]+)\s+(\d+)\s*(.*)$")
 
 
+def guest_cpus(path):
+    """nr_cpu_ids and the possible CPUs from the guest's boot log (6.12:
+    "Allowing 4 present CPUs plus 124 hotplug CPUs", 6.1: "Allowing 4
+    CPUs, 0 hotplug CPUs"); None if it does not say."""
+    text = readfile(path) if os.path.exists(path) else ""
+    ids = re.search(r"setup_percpu: .*\bnr_cpu_ids:(\d+)", text)
+    allow = re.search(r"Allowing (\d+) (?:present )?CPUs(?:,| plus) "
+                      r"(\d+) hotplug CPUs", text)
+    if not ids or not allow:
+        return None
+    return dict(nr_cpu_ids=int(ids[1]),
+                possible=int(allow[1]) + int(allow[2]))
+
+
 def parse_vmallocinfo(path):
     rows = []
     for line in open(path):
@@ -163,7 +177,9 @@ def parse_list(path):
     return rows
 
 
-KMEM_RE = re.compile(r"^([0-9a-f]{16})\s+([0-9a-f]{16})\s+([0-9a-f]{16}) - "
+# (crash prints a vm_struct pointer without leading zeros: the bogus rows
+# below carry garbage there)
+KMEM_RE = re.compile(r"^([0-9a-f]{16})\s+([0-9a-f]{1,16})\s+([0-9a-f]{16}) - "
                      r"([0-9a-f]{16})\s+(\d+)")
 
 
@@ -475,9 +491,25 @@ def main():
                   "%s: extra row %x %s %s" % (label, row["start"],
                                              row["kind"], row["caller"]))
 
+    cpus = guest_cpus(os.path.join(args.dump, "console.log"))
     # 2. a superset of crash's own kmem -v, where kmem -v works
     kmem = parse_kmem_v(p("kmemv.txt")) if os.path.exists(p("kmemv.txt")) \
         else []
+    # crash's get_vmap_area_list_from_nodes() (6.9+) takes the head of an
+    # empty per-node busy list for an area: a row of an empty range (its
+    # "va_start" and "va_end" are the head's own pointers), one for each
+    # node without busy areas, which a 128-node machine has (6.12-wide)
+    headrows = [k for k in kmem if k[1] == k[2]]
+    kmem = [k for k in kmem if k[1] != k[2]]
+    if headrows:
+        nodes = {r["node"] for r in rows if r["kind"] != "lazy"}
+        check(rows and rows[0]["node"] is not None and
+              cpus and len(headrows) == min(cpus["possible"], 128) -
+              len(nodes),
+              "%s: kmem -v has %d rows of empty ranges, not one for each "
+              "vmap node without busy areas" % (label, len(headrows)))
+        print("%s: crash's kmem -v lists %d empty-range rows: the heads of "
+              "empty vmap node busy lists" % (label, len(headrows)))
     if kmem:
         by_va = {r["va"]: r for r in rows}
         for va, start, end in kmem:
@@ -534,6 +566,19 @@ def main():
             label, sorted(nodes)))
     info = readfile(p("info.txt"))
     derived = "used_map" not in info and "VMAP_BBMAP_BITS 0" in info
+    # CPUs and vmap nodes as the guest's boot log counted them
+    if cpus:
+        got = re.search(r"nr_cpu_ids: (\d+)", info)
+        check(got and int(got[1]) == cpus["nr_cpu_ids"],
+              "%s: nr_cpu_ids %s, the guest's boot log says %d" % (
+                  label, got and got[1], cpus["nr_cpu_ids"]))
+        got = re.search(r"vmap nodes: (\d+) ", info)
+        if rows and rows[0]["node"] is not None:
+            # mm/vmalloc.c: one node per possible CPU, at most 128
+            want = min(cpus["possible"], 128)
+            check(got and int(got[1]) == want,
+                  "%s: %s vmap nodes, %d possible CPUs make %d" % (
+                      label, got and got[1], cpus["possible"], want))
     # QEMU's dumps are ELF: read directly from the file, unless the
     # session was told to read through crash (run.sh alternates)
     if os.environ.get("VMAP_EXT_READMEM"):

@@ -38,8 +38,9 @@ guest_console_tail() { # $1 = console log
 	tr -d '\r' <"$1" 2>/dev/null | tail -n 40 >&2 || true
 }
 
-# guest_boot_dump KERNEL INITRAMFS DIR MEM TIMEOUT APPEND: boot (TCG, 4
-# vCPUs), wait for VXFIX-READY, dump to DIR/vmcore, stop QEMU.  Leaves
+# guest_boot_dump KERNEL INITRAMFS DIR MEM TIMEOUT APPEND: boot (TCG,
+# -smp $GUEST_SMP, default 4 vCPUs), wait for VXFIX-READY, dump to
+# DIR/vmcore, stop QEMU.  Leaves
 # DIR/{console.log,qemu.out,qemu-cmdline.txt,boot-seconds,dump-seconds}.
 # 1 (said why) on a failure.
 guest_boot_dump() {
@@ -48,7 +49,7 @@ guest_boot_dump() {
 	local -a args
 	qdir=$(mktemp -d /tmp/vxqmp.XXXXXX)
 	sock="$qdir/qmp.sock"
-	args=(-accel tcg -smp 4 -m "$mem" -no-reboot
+	args=(-accel tcg -smp "${GUEST_SMP:-4}" -m "$mem" -no-reboot
 		-display none -vga none -monitor none -serial "file:$dir/console.log"
 		-kernel "$kernel" -initrd "$initrd"
 		-device vmcoreinfo -qmp "unix:$sock,server,nowait"
@@ -57,7 +58,7 @@ guest_boot_dump() {
 		sed -e "s|$(dirname "$kernel")/|KERNELDIR/|g" -e "s|$dir/|DUMPDIR/|g" \
 			-e "s|$sock|QMP.sock|" >"$dir/qemu-cmdline.txt"
 	echo >>"$dir/qemu-cmdline.txt"
-	log "booting in QEMU (TCG, 4 vCPUs, $mem; timeout ${timeout}s)"
+	log "booting in QEMU (TCG, -smp ${GUEST_SMP:-4}, $mem; timeout ${timeout}s)"
 	t=$SECONDS
 	"$QEMU" "${args[@]}" </dev/null >"$dir/qemu.out" 2>&1 &
 	qpid=$!

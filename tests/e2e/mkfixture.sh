@@ -12,7 +12,8 @@
 #          optionally with a variant suffix: 6.12-tiny = SLUB_TINY and no
 #          module support (full-mode crash 8.0.2 cannot open it);
 #          6.12-kaslr = KASLR and randomized memory bases, booted without
-#          nokaslr (crash needs --kaslr=auto)
+#          nokaslr (crash needs --kaslr=auto); 6.12-wide = NR_CPUS=128,
+#          128 CPUs of which maxcpus=4 come up (128 vmap nodes)
 # TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too),
 #          from this machine's linux-source-$VERSION package, or else (7.2 on
 #          Debian 12) from sid's, via tests/hosts/get-source.sh
@@ -35,6 +36,7 @@ VARIANT=""
 case $VERSION in
 	[0-9]*.[0-9]*-tiny) VARIANT=tiny; VERSION=${VERSION%-tiny} ;;
 	[0-9]*.[0-9]*-kaslr) VARIANT=kaslr; VERSION=${VERSION%-kaslr} ;;
+	[0-9]*.[0-9]*-wide) VARIANT=wide; VERSION=${VERSION%-wide} ;;
 	[0-9]*.[0-9]*-*) usage ;;
 	[0-9]*.[0-9]*) ;;
 	*) usage ;;
@@ -115,6 +117,7 @@ KEY=$({
 	echo "dwarf_override=${VX_DWARF:-}"
 	[ -n "$VARIANT" ] && echo "variant=$VARIANT"
 	[ "$VARIANT" = kaslr ] && { echo "--- kaslr"; section KASLR; }
+	[ "$VARIANT" = wide ] && { echo "--- wide"; section WIDE; }
 	echo "--- kconfig.fragment"; cat "$HERE/kconfig.fragment"
 	echo "--- vx_fixture.c"; cat "$HERE/vx_fixture.c"
 	echo "--- vx_fixture_mod.c"; cat "$HERE/vx_fixture_mod.c"
@@ -252,6 +255,15 @@ if [ "$VARIANT" = kaslr ]; then
 fi
 #== KASLR-END ==
 
+#== WIDE-BEGIN ==
+# The -wide variant: the module variant with NR_CPUS=128, for a guest of
+# 128 CPUs (WIDEBOOT below).
+if [ "$VARIANT" = wide ]; then
+	VARIANT_FRAGMENT+=$'\nCONFIG_NR_CPUS=128'
+	REQUIRED_CONFIG=("${REQUIRED_CONFIG[@]/#CONFIG_NR_CPUS=8/CONFIG_NR_CPUS=128}")
+fi
+#== WIDE-END ==
+
 if [ -f "$KDIR/vmlinux" ] && [ -f "$KDIR/bzImage" ]; then
 	log "reusing kernel $KDIR"
 else
@@ -269,6 +281,7 @@ KEY2=$({
 	echo "qemu=$("$QEMU" --version | head -n1)"
 	[ "$SCALE" -gt 0 ] && echo "scale=$SCALE"
 	[ "$VARIANT" = kaslr ] && echo "boot=kaslr"
+	[ "$VARIANT" = wide ] && { echo "--- wideboot"; section WIDEBOOT; }
 	echo "--- init.sh"; cat "$HERE/init.sh"
 	echo "--- guest.sh"; cat "$HERE/guest.sh"
 	echo "--- boot"; section BOOT
@@ -333,6 +346,22 @@ make_dump() {
 #== BOOT-END ==
 # the -kaslr variant boots as a real machine does (in the dump key above)
 [ "$VARIANT" = kaslr ] && QEMU_APPEND=${QEMU_APPEND/nokaslr /}
+#== WIDEBOOT-BEGIN ==
+# The -wide variant boots a machine of 128 CPUs, all present, so all
+# possible, of which maxcpus=4 brings up 4 (the other 124 vCPUs wait for
+# a start-up IPI that never comes; a hotplug-only CPU would not do: the
+# kernel counts "Enabled=0" MADT entries as possible only under a
+# hypervisor it recognizes, and TCG is not one).  On 6.9+ the kernel
+# makes one vmap node per possible CPU up to its limit, 128 (256 lists),
+# and hashes vmap_blocks over the per-CPU xarrays of all 128 CPUs, of
+# which 4 ever ran.
+GUEST_SMP=4
+if [ "$VARIANT" = wide ]; then
+	GUEST_SMP=128
+	QEMU_APPEND="$QEMU_APPEND maxcpus=4"
+fi
+export GUEST_SMP
+#== WIDEBOOT-END ==
 
 if [ -f "$DDIR/vmcore" ] && [ -f "$DDIR/manifest.txt" ]; then
 	log "reusing dump $DDIR"

@@ -6,14 +6,14 @@
 # output (check.py).  Then a session whose dump file is cut short under
 # it (truncated.py).
 #   VX_E2E_KERNELS  kernels to test (default "6.1 6.12 7.2 6.12-tiny
-#                   6.12-kaslr")
+#                   6.12-kaslr 6.12-wide")
 #   VX_HOSTS        hosts (default "native sid"; also "trixie")
 #   VX_JOBS         sessions at a time (default: the number of CPUs)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2 6.12-tiny 6.12-kaslr"}
+KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2 6.12-tiny 6.12-kaslr 6.12-wide"}
 HOSTS=${VX_HOSTS:-"native sid"}
 rc=0
 
@@ -116,7 +116,7 @@ done
 if [[ " $HOSTS " == *" native "* ]]; then
 	/usr/bin/python3 "$HERE/truncated.py" "${dumps[0]#*=}" \
 		"${VX_SO:-$ROOT/vmap_ext.so}" --crash "${VX_CRASH:-/usr/bin/crash}" \
-		--flags "$(case ${dumps[0]%%=*} in 6.1) ;; *) echo --minimal ;; esac)" \
+		--flags="$(case ${dumps[0]%%=*} in 6.1) ;; *) echo --minimal ;; esac)" \
 		|| rc=1
 fi
 exit $rc
