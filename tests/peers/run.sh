@@ -4,7 +4,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2"}
+KERNELS=${VX_E2E_KERNELS:-"6.1 6.12 7.2 6.12-wide"}
 make -s -C "$ROOT" vmap_ext.so
 for host in trixie sid; do
 	dir=$("$ROOT/tests/hosts/mkchroot.sh" "$host" | tail -n 1)
