@@ -22,7 +22,9 @@
 #          VX_KEEP_BUILD=1 (keep the build tree after a successful build),
 #          VX_DWARF=4|5 (override the DWARF version; part of the cache key),
 #          VX_SCALE=N (benchmark workload: vx_fixture.scale=N on the kernel
-#          command line, -m 2G; part of the dump key only, same kernel).
+#          command line, -m 2G; part of the dump key only, same kernel),
+#          VX_CACHE_KEEP=N (dumps kept of this variant and scale, the N
+#          used last: 2).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -369,6 +371,33 @@ else
 	rm -rf "$VX_CACHE"/.tmp-dump-"$LABEL"-* 2>/dev/null || true
 	make_dump
 fi
+
+# ---- cache pruning ----------------------------------------------------------
+# A dump is 0.5 GiB (2 GiB with VX_SCALE) and every change to the guest's
+# inputs keys a new one: of the dumps of this kernel variant and scale,
+# keep the VX_CACHE_KEEP (default 2) used last, this one among them, and
+# remove the others.  (Kernels are small and dumps link to them: kept.)
+prune_dumps() {
+	local keep=${VX_CACHE_KEEP:-2} re d t n=0
+	case $keep in ''|*[!0-9]*) keep=2 ;; esac
+	if [ "$SCALE" -gt 0 ]; then
+		re="^dump-$LABEL-s$SCALE-[0-9a-f]{12}\$"
+	else
+		re="^dump-$LABEL-[0-9a-f]{12}\$"
+	fi
+	touch "$DDIR/.used"
+	for d in "$VX_CACHE"/dump-*; do
+		[ -d "$d" ] && [[ $(basename "$d") =~ $re ]] || continue
+		t=$(stat -c %Y "$d/.used" 2>/dev/null || stat -c %Y "$d")
+		echo "$t $d"
+	done | sort -rn | while read -r t d; do
+		n=$((n + 1))
+		[ "$n" -le "$keep" ] || [ "$d" = "$DDIR" ] && continue
+		log "removing the dump $(basename "$d"), unused since $(date -u -d "@$t" '+%F %H:%M')"
+		rm -rf --one-file-system "$d"
+	done
+}
+prune_dumps
 
 # ---- consistency check: manifest vs /proc/vmallocinfo ------------------------
 CHECK_PY='
