@@ -263,6 +263,39 @@ static int summary_cb(struct vx_ctx *ctx, const struct vx_area *area,
 	return VX_OK;
 }
 
+/*
+ * Per type over all nodes, when more than one node has areas: on a
+ * machine of many CPUs (a node each, up to 128) the per-node rows are
+ * hundreds.
+ */
+static void summary_all(FILE *fp, const struct summary *sum)
+{
+	unsigned long areas;
+	unsigned int node, used = 0;
+	uint64_t bytes;
+	int kind;
+
+	for (node = 0; node < sum->nr; node++)
+		for (kind = 0; kind < VX_K_NR; kind++)
+			if (sum->areas[node][kind]) {
+				used++;
+				break;
+			}
+	if (used < 2)
+		return;
+	for (kind = 0; kind < VX_K_NR; kind++) {
+		areas = 0;
+		bytes = 0;
+		for (node = 0; node < sum->nr; node++) {
+			areas += sum->areas[node][kind];
+			bytes += sum->bytes[node][kind];
+		}
+		if (areas)
+			fprintf(fp, "%4s  %-13s %8lu  %14" PRIu64 "\n", "all",
+				vx_kind_name(kind), areas, bytes);
+	}
+}
+
 int vx_print_summary(struct vx_ctx *ctx, FILE *fp,
 		     const struct vx_list_opts *opts)
 {
@@ -299,6 +332,7 @@ int vx_print_summary(struct vx_ctx *ctx, FILE *fp,
 			tot_bytes += sum->bytes[node][kind];
 		}
 	}
+	summary_all(fp, sum);
 	fprintf(fp, "%4s  %-13s %8lu  %14" PRIu64 "\n", "", "total",
 		tot_areas, tot_bytes);
 	free(sum);

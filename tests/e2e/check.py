@@ -564,6 +564,15 @@ def main():
         nodes = {r["node"] for r in rows if r["start"] in starts}
         check(len(nodes) >= 2, "%s: driver areas in vmap nodes %s only" % (
             label, sorted(nodes)))
+        # vmap list -s: per type over all nodes, as many as listed
+        want = {}
+        for r in rows:
+            want[r["kind"]] = want.get(r["kind"], 0) + 1
+        got = {m[1]: int(m[2]) for m in re.finditer(
+            r"^ all  (\S+)\s+(\d+)\s+\d+$", readfile(p("summary.txt")),
+            re.M)}
+        check(got == want, "%s: vmap list -s per type over all nodes %s, "
+              "vmap list has %s" % (label, got, want))
     info = readfile(p("info.txt"))
     derived = "used_map" not in info and "VMAP_BBMAP_BITS 0" in info
     # CPUs and vmap nodes as the guest's boot log counted them

@@ -413,6 +413,43 @@ out:
 	world_free(&w);
 }
 
+/*
+ * A summary over several nodes: its "all" rows are the per-type sums of
+ * the node rows, and they add up to the total.
+ */
+static void check_summary_all(const char *out)
+{
+	unsigned long areas[VX_K_NR] = { 0 }, all_areas = 0, total = 0, n;
+	unsigned int all_rows = 0, kind;
+	char node[16], type[32];
+	const char *line;
+
+	for (line = out; line && *line; line = strchr(line, '\n') ?
+	     strchr(line, '\n') + 1 : NULL) {
+		if (sscanf(line, " total %lu", &n) == 1) {
+			total = n;
+		} else if (sscanf(line, "%15s %31s %lu", node, type,
+				  &n) == 3) {
+			for (kind = 0; kind < VX_K_NR; kind++)
+				if (!strcmp(type, vx_kind_name(kind)))
+					break;
+			if (kind == VX_K_NR)
+				continue;
+			if (strcmp(node, "all")) {
+				areas[kind] += n;
+				continue;
+			}
+			all_rows++;
+			all_areas += n;
+			CHECK(n == areas[kind], "all %s: %lu, nodes %lu",
+			      type, n, areas[kind]);
+		}
+	}
+	CHECK(all_rows >= 2 && all_areas == total,
+	      "%u all rows, %lu areas, total %lu:\n%s", all_rows, all_areas,
+	      total, out);
+}
+
 static void test_print(void)
 {
 	struct vx_list_opts opts = { .node = -1, .regions = true };
@@ -452,6 +489,7 @@ static void test_print(void)
 	fclose(mem);
 	CHECK(strstr(out, "total") && strstr(out, "vmap_block"),
 	      "summary:\n%s", out);
+	check_summary_all(out);
 	free(out);
 out:
 	world_free(&w);
