@@ -16,15 +16,17 @@
 #                       only: kmem -v and rd of vmalloc addresses do not
 #                       work there)
 #   6.12 at N = 5000    the same two, for the 10x scaling ratio
-#   6.12-wide at N = 50000  4 CPUs up of 128 possible: 128 vmap nodes
+#   6.12-wide at N = 50000 and 100000  a 128-CPU guest: 128 vmap nodes
 #                       (crash 9.0.2, `vmap list`: time per area against
-#                       the 4-node 6.12, no target)
+#                       the 4-node 6.12, no target; 2x the areas for the
+#                       scaling ratio)
 # then times, each in its own crash sessions (tests/bench/bench.py):
 # `vmap list` vs `kmem -v`, `vmap read -r` vs `rd -r` of the 64 MiB area,
 # and the peak RSS of crash while listing, and prints a table with the
 # ratios and the machine, also written to tests/bench/results.txt.
 #
-# Env: VX_BENCH_SCALE (50000), VX_BENCH_SCALE_SMALL (5000), VX_BENCH_REPS (3),
+# Env: VX_BENCH_SCALE (50000), VX_BENCH_SCALE_SMALL (5000),
+#      VX_BENCH_SCALE_LARGE (100000), VX_BENCH_REPS (3),
 #      VX_BENCH_OUT (tests/bench/results.txt), VX_CACHE.
 # Never part of `make check`: timings are not assertions.
 set -euo pipefail
@@ -33,6 +35,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SCALE=${VX_BENCH_SCALE:-50000}
 SMALL=${VX_BENCH_SCALE_SMALL:-5000}
+LARGE=${VX_BENCH_SCALE_LARGE:-100000}
 REPS=${VX_BENCH_REPS:-3}
 OUT=${VX_BENCH_OUT:-$HERE/results.txt}
 export LC_ALL=C
@@ -59,7 +62,8 @@ D61=$(dump 6.1 "$SCALE")
 D612=$(dump 6.12 "$SCALE")
 D612S=$(dump 6.12 "$SMALL")
 D612W=$(dump 6.12-wide "$SCALE")
-for d in "$D61" "$D612" "$D612S" "$D612W"; do
+D612WL=$(dump 6.12-wide "$LARGE")
+for d in "$D61" "$D612" "$D612S" "$D612W" "$D612WL"; do
 	[ -f "$d/vmcore" ] && [ -s "$d/bulk.txt" ] || { log "no workload dump in $d"; exit 1; }
 done
 
@@ -69,13 +73,14 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/^MemTotal:/ {printf "%d MiB RAM", $2 / 1024}' /proc/meminfo)
 machine="machine: nproc=$(nproc), CPU: $cpu, $mem, $(uname -sr), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 machine="$machine\\ncrash: $ver_native (Debian 12, /usr/bin/crash); $ver_sid (sid chroot)"
-machine="$machine\\nvmap_ext: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'); dumps: $(basename "$D61") $(basename "$D612") $(basename "$D612S") $(basename "$D612W")"
+machine="$machine\\nvmap_ext: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'); dumps: $(basename "$D61") $(basename "$D612") $(basename "$D612S") $(basename "$D612W") $(basename "$D612WL")"
 
 k=$((SCALE / 1000))k
 ks=$((SMALL / 1000))k
+kl=$((LARGE / 1000))k
 /usr/bin/python3 "$HERE/bench.py" --reps "$REPS" --out "$OUT" \
 	--machine "$machine" \
-	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal" \
+	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal,6.12-wide-$k/9.0.2/full:6.12-wide-$kl/9.0.2/full" \
 	--preadtime "$PREADTIME" \
 	--per-area "6.1-$k/8.0.2/full:6.12-$k/8.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal,6.1-$k/9.0.2/full:6.12-$k/9.0.2/full" \
 	--per-area-info "6.12-$k/9.0.2/full:6.12-wide-$k/9.0.2/full" \
@@ -87,5 +92,6 @@ ks=$((SMALL / 1000))k
 	"6.12-$k/8.0.2/minimal,$D612,/usr/bin/crash,$SO,--minimal,list+read+page" \
 	"6.12-$ks/9.0.2/full,$D612S,$SID_CRASH,$SID_SO,,list+kmem" \
 	"6.12-$ks/8.0.2/minimal,$D612S,/usr/bin/crash,$SO,--minimal,list" \
-	"6.12-wide-$k/9.0.2/full,$D612W,$SID_CRASH,$SID_SO,,list"
+	"6.12-wide-$k/9.0.2/full,$D612W,$SID_CRASH,$SID_SO,,list" \
+	"6.12-wide-$kl/9.0.2/full,$D612WL,$SID_CRASH,$SID_SO,,list"
 log "results in $OUT"
