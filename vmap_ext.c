@@ -581,6 +581,8 @@ static void vmap_cmd_list(int argc, char **argv)
 	}
 	if (summary + callers + frag > 1)
 		error(FATAL, "-s, -c and -F exclude each other\n");
+	if ((ret = vx_check_list_opts(ctx, &opts)))
+		fail(ctx, ret);
 	out = out_open();
 	if (summary)
 		ret = vx_print_summary(ctx, out, &opts);
@@ -834,7 +836,8 @@ static char *help_vmap[] = {
 "  -C caller  display only areas whose caller is this symbol (\"-\" for",
 "           areas without a vm_struct).",
 "  -t type  display only areas of these types (comma-separated).",
-"  -n node  display only areas of this vmap node.",
+"  -n node  display only areas of this vmap node (Linux 6.9 and later;",
+"           nodes are 0 to one less than \"vmap list -v\" counts).",
 "       -v  display only what was detected: kernel, type provider, era,",
 "           nodes, blocks, translation, and how the dump is read: an ELF",
 "           dump (kdump, QEMU) directly from the file, other formats",

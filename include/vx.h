@@ -277,6 +277,8 @@ struct vx_list_opts {
 	const char *caller;	/* only areas with this caller symbol */
 };
 
+/* OPTS fit this kernel (a -n node it has): VX_OK, or an error */
+int vx_check_list_opts(struct vx_ctx *ctx, const struct vx_list_opts *opts);
 int vx_print_list(struct vx_ctx *ctx, FILE *fp,
 		  const struct vx_list_opts *opts);
 int vx_print_summary(struct vx_ctx *ctx, FILE *fp,

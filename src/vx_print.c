@@ -183,6 +183,22 @@ struct list_state {
 	unsigned long shown;
 };
 
+int vx_check_list_opts(struct vx_ctx *ctx, const struct vx_list_opts *opts)
+{
+	if (opts->node < 0)
+		return VX_OK;
+	/* a node it does not have would list nothing, silently */
+	if (ctx->era != VX_ERA_NODES)
+		return vx_err(ctx, VX_ERR_RANGE, "-n %d: this kernel has no "
+			      "vmap nodes (vmap_nodes[] came in Linux 6.9)",
+			      opts->node);
+	if ((unsigned int)opts->node >= ctx->nr_nodes)
+		return vx_err(ctx, VX_ERR_RANGE, "-n %d: this kernel has %u "
+			      "vmap nodes, 0-%u", opts->node, ctx->nr_nodes,
+			      ctx->nr_nodes - 1);
+	return VX_OK;
+}
+
 bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,
 		    const struct vx_area *area)
 {

@@ -440,7 +440,8 @@ def main():
     # bad arguments: one line each, and the session goes on
     bad = ["vmap read zzzz 16", "vmap read ffff888000000000 16",
            "vmap read %x 0" % rd_addr, "vmap read %x 99999999999" % rd_addr,
-           "vmap list -t bogus", "vmap frob", "vmap read %x" % rd_addr]
+           "vmap list -t bogus", "vmap frob", "vmap read %x" % rd_addr,
+           "vmap list -n 1023"]
     for i, cmd in enumerate(bad):
         cmds += [cmd, "vmap list -s > after%d.txt" % i]
 
@@ -716,6 +717,14 @@ def main():
                 "length must be at least 1", "out of range",
                 "unknown type: bogus", "unknown subcommand: frob"):
         check(msg in log, "%s: no error %r" % (label, msg))
+    # -n of a node the kernel does not have: how many it has (6.9+:
+    # as the boot log's CPUs make), or that it has none
+    cpus = guest_cpus(os.path.join(args.dump, "console.log"))
+    want = ("-n 1023: this kernel has %d vmap nodes, 0-%d" % (
+        min(cpus["possible"], 128), min(cpus["possible"], 128) - 1)
+        if rows and rows[0]["node"] is not None and cpus else
+        "-n 1023: this kernel has no vmap nodes")
+    check(want in log, "%s: no error %r" % (label, want))
 
     # help vmap is docs/vmap.txt
     doc = os.path.join(os.path.dirname(__file__), "..", "..", "docs",

@@ -134,6 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			lo.addr = addr_of(&in);
 			i = take(&in, 1);
 			lo.caller = i < 5 ? callers[i] : NULL;
+			/* as the adapter does first; the printers must cope
+			 * with any node either way */
+			vx_check_list_opts(&ctx, &lo);
 			switch (take(&in, 1) % 4) {
 			case 0:
 				vx_print_list(&ctx, devnull, &lo);

@@ -450,6 +450,20 @@ static void check_summary_all(const char *out)
 	      total, out);
 }
 
+/* -n before Linux 6.9: there are no vmap nodes to pick from */
+static void test_node_opt_pre69(void)
+{
+	struct vx_list_opts opts = { .node = 0, .regions = true };
+	struct world w;
+
+	world_build(&w, ERA_64, 4, 0xf);
+	if (world_ctx(&w) == VX_OK)
+		CHECK(vx_check_list_opts(&w.ctx, &opts) == VX_ERR_RANGE &&
+		      strstr(w.ctx.err, "no vmap nodes"), "-n 0 on 6.4: %s",
+		      w.ctx.err);
+	world_free(&w);
+}
+
 static void test_print(void)
 {
 	struct vx_list_opts opts = { .node = -1, .regions = true };
@@ -491,6 +505,16 @@ static void test_print(void)
 	      "summary:\n%s", out);
 	check_summary_all(out);
 	free(out);
+
+	/* -n: a node the kernel has, and one it does not */
+	opts.node = IMG_NODES - 1;
+	CHECK(vx_check_list_opts(&w.ctx, &opts) == VX_OK, "node %d: %s",
+	      opts.node, w.ctx.err);
+	opts.node = IMG_NODES;
+	CHECK(vx_check_list_opts(&w.ctx, &opts) == VX_ERR_RANGE &&
+	      strstr(w.ctx.err, "has 3 vmap nodes, 0-2"), "node %d: %s",
+	      opts.node, w.ctx.err);
+	opts.node = -1;
 out:
 	world_free(&w);
 }
@@ -1400,6 +1424,7 @@ int main(void)
 	test_derived_slack();
 	test_percpu_hash();
 	test_print();
+	test_node_opt_pre69();
 	test_corrupt_values();
 	test_fuzz_flips();
 	test_check();
