@@ -78,8 +78,10 @@ def guest_cpus(path):
                       r"(\d+) hotplug CPUs", text)
     if not ids or not allow:
         return None
-    return dict(nr_cpu_ids=int(ids[1]),
-                possible=int(allow[1]) + int(allow[2]))
+    possible = int(allow[1]) + int(allow[2])
+    # mm/vmalloc.c (6.9+): one vmap node per possible CPU, at most 128
+    return dict(nr_cpu_ids=int(ids[1]), possible=possible,
+                nodes=min(possible, 128))
 
 
 def parse_vmallocinfo(path):
@@ -338,12 +340,18 @@ def check_callers(label, vmi, callers, meminfo_path, churn):
               (label, counter[0], counter[2]))
 
 
-def main():
+def session_args():
+    """The arguments of a judged session: DUMP, SO, --crash, --flags."""
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
     ap.add_argument("so")
     ap.add_argument("--crash", default="/usr/bin/crash")
     ap.add_argument("--flags", default="")
+    return ap
+
+
+def main():
+    ap = session_args()
     ap.add_argument("--label", default="")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--save", metavar="DIR",
@@ -493,6 +501,7 @@ def main():
                                              row["kind"], row["caller"]))
 
     cpus = guest_cpus(os.path.join(args.dump, "console.log"))
+    has_nodes = bool(rows) and rows[0]["node"] is not None   # 6.9+
     # 2. a superset of crash's own kmem -v, where kmem -v works
     kmem = parse_kmem_v(p("kmemv.txt")) if os.path.exists(p("kmemv.txt")) \
         else []
@@ -504,9 +513,8 @@ def main():
     kmem = [k for k in kmem if k[1] != k[2]]
     if headrows:
         nodes = {r["node"] for r in rows if r["kind"] != "lazy"}
-        check(rows and rows[0]["node"] is not None and
-              cpus and len(headrows) == min(cpus["possible"], 128) -
-              len(nodes),
+        check(has_nodes and cpus and
+              len(headrows) == cpus["nodes"] - len(nodes),
               "%s: kmem -v has %d rows of empty ranges, not one for each "
               "vmap node without busy areas" % (label, len(headrows)))
         print("%s: crash's kmem -v lists %d empty-range rows: the heads of "
@@ -560,7 +568,7 @@ def main():
     blocks = [r for r in rows if r["kind"] == "vmap_block"]
     check(len(blocks) >= 2, "%s: fewer than 2 vmap_blocks" % label)
     # 6.9+: the driver's areas land in more than one vmap node
-    if rows and rows[0]["node"] is not None:
+    if has_nodes:
         starts = {rec["addr"] for rec in man}
         nodes = {r["node"] for r in rows if r["start"] in starts}
         check(len(nodes) >= 2, "%s: driver areas in vmap nodes %s only" % (
@@ -583,12 +591,11 @@ def main():
               "%s: nr_cpu_ids %s, the guest's boot log says %d" % (
                   label, got and got[1], cpus["nr_cpu_ids"]))
         got = re.search(r"vmap nodes: (\d+) ", info)
-        if rows and rows[0]["node"] is not None:
-            # mm/vmalloc.c: one node per possible CPU, at most 128
-            want = min(cpus["possible"], 128)
-            check(got and int(got[1]) == want,
+        if has_nodes:
+            check(got and int(got[1]) == cpus["nodes"],
                   "%s: %s vmap nodes, %d possible CPUs make %d" % (
-                      label, got and got[1], cpus["possible"], want))
+                      label, got and got[1], cpus["possible"],
+                      cpus["nodes"]))
     # QEMU's dumps are ELF: read directly from the file, unless the
     # session was told to read through crash (run.sh alternates)
     if os.environ.get("VMAP_EXT_READMEM"):
@@ -718,12 +725,14 @@ def main():
                 "unknown type: bogus", "unknown subcommand: frob"):
         check(msg in log, "%s: no error %r" % (label, msg))
     # -n of a node the kernel does not have: how many it has (6.9+:
-    # as the boot log's CPUs make), or that it has none
-    cpus = guest_cpus(os.path.join(args.dump, "console.log"))
-    want = ("-n 1023: this kernel has %d vmap nodes, 0-%d" % (
-        min(cpus["possible"], 128), min(cpus["possible"], 128) - 1)
-        if rows and rows[0]["node"] is not None and cpus else
-        "-n 1023: this kernel has no vmap nodes")
+    # as the boot log's CPUs make, where it says), or that it has none
+    if not has_nodes:
+        want = "-n 1023: this kernel has no vmap nodes"
+    elif cpus:
+        want = "-n 1023: this kernel has %d vmap nodes, 0-%d" % (
+            cpus["nodes"], cpus["nodes"] - 1)
+    else:
+        want = "-n 1023: this kernel has "
     check(want in log, "%s: no error %r" % (label, want))
 
     # help vmap is docs/vmap.txt

@@ -7,7 +7,6 @@ with the file restored vmap must list again as before.
 
 usage: truncated.py DUMPDIR SO [--crash CRASH] [--flags FLAGS]
 """
-import argparse
 import os
 import shutil
 import sys
@@ -18,12 +17,7 @@ import check  # noqa: E402  (crash_start: 8.0.2's start-up retries)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dump")
-    ap.add_argument("so")
-    ap.add_argument("--crash", default="/usr/bin/crash")
-    ap.add_argument("--flags", default="")
-    args = ap.parse_args()
+    args = check.session_args().parse_args()
     tmp = tempfile.mkdtemp(prefix="vx-trunc-")
     try:
         os.symlink(os.path.join(os.path.abspath(args.dump), "vmlinux"),

@@ -295,15 +295,19 @@ static int img_enumerator(void *priv, const char *name, long *val)
 	return -1;
 }
 
+/* both ops tables: they differ in what a physical read sees */
+#define IMG_OPS_COMMON					\
+	.enumerator = img_enumerator,			\
+	.read = img_read,				\
+	.symbol = img_symbol,				\
+	.member = img_member,				\
+	.translate = img_translate,			\
+	.symbolize = img_symbolize,			\
+	.vmalloc_range = img_vmalloc_range,		\
+	.warn = img_warn
+
 const struct vx_ops img_ops = {
-	.enumerator = img_enumerator,
-	.read = img_read,
-	.symbol = img_symbol,
-	.member = img_member,
-	.translate = img_translate,
-	.symbolize = img_symbolize,
-	.vmalloc_range = img_vmalloc_range,
-	.warn = img_warn,
+	IMG_OPS_COMMON,
 	.read_phys = img_read_phys,
 };
 
@@ -320,14 +324,7 @@ static int img_read_phys_alias(void *priv, uint64_t paddr, void *buf,
 }
 
 const struct vx_ops img_ops_phys = {
-	.enumerator = img_enumerator,
-	.read = img_read,
-	.symbol = img_symbol,
-	.member = img_member,
-	.translate = img_translate,
-	.symbolize = img_symbolize,
-	.vmalloc_range = img_vmalloc_range,
-	.warn = img_warn,
+	IMG_OPS_COMMON,
 	.read_phys = img_read_phys_alias,
 };
 
