@@ -166,6 +166,17 @@ static int crash_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
 		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
 }
 
+/*
+ * The same for vmap_ext's read-ahead thread: the file only, no crash
+ * call (nothing of crash's is safe off its thread).  The map is not
+ * closed while a command runs.
+ */
+static int file_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	(void)priv;
+	return vx_map ? vx_elfmap_read(vx_map, paddr, buf, len) : -1;
+}
+
 /* Back to crash's reads; WHY replaces the reason unless NULL. */
 static void map_drop(const char *why)
 {
@@ -293,6 +304,7 @@ static const struct vx_ops crash_ops = {
 	.symbolize = crash_symbolize,
 	.vmalloc_range = crash_vmalloc_range,
 	.read_phys = crash_read_phys,
+	.read_phys_mt = file_read_phys,
 	.enumerator = crash_enumerator,
 	.warn = crash_warn,
 	.interrupted = crash_interrupted,
@@ -470,6 +482,15 @@ static void show_info(struct vx_ctx *ctx)
 	if ((ctx->own_pt || ctx->phys_first) && ctx->dm_size)
 		fprintf(fp, "    direct map: %llx, read as physical\n",
 			(unsigned long long)ctx->dm_start);
+	if (vx_prefetch_off(ctx))
+		fprintf(fp, "    read-ahead: off (%s)\n", vx_prefetch_off(ctx));
+	else
+		fprintf(fp, "    read-ahead: a helper thread in walks past %d "
+			"areas%s, %lu pages so far\n", VX_READ_AHEAD_AFTER,
+			getenv("VMAP_EXT_READAHEAD") &&
+			!strcmp(getenv("VMAP_EXT_READAHEAD"), "wait") ?
+			" (waited for: VMAP_EXT_READAHEAD=wait)" : "",
+			ctx->ra_pages);
 	fprintf(fp, "           era: %s\n", ctx->era == VX_ERA_NODES ?
 		"vmap_nodes (6.9+)" : "vmap_area_list (up to 6.8)");
 	if (ctx->era == VX_ERA_NODES)
@@ -842,7 +863,9 @@ static char *help_vmap[] = {
 "           nodes, blocks, translation, and how the dump is read: an ELF",
 "           dump (kdump, QEMU) directly from the file, other formats",
 "           through crash (VMAP_EXT_READMEM=1 in crash's environment:",
-"           always through crash).",
+"           always through crash); and whether a helper thread reads a",
+"           long walk's pages ahead of it (ELF dumps, two CPUs or more;",
+"           VMAP_EXT_READAHEAD=0 in crash's environment: never).",
 "  address  display only the area containing this address (hexadecimal),",
 "           and what the dump tells of it: for a vmap_block the vb region",
 "           holding it and its state; the task whose kernel stack it is",
@@ -932,6 +955,7 @@ static char *help_vmap[] = {
 "       translation: own 4-level page-table walk, also for reads",
 "        dump reads: ELF vmcore, read directly, 2 PT_LOAD segments",
 "        direct map: ffff888000000000, read as physical",
+"        read-ahead: a helper thread in walks past 256 areas, 0 pages so far",
 "               era: vmap_nodes (6.9+)",
 "        vmap nodes: 4 at ffff888000148000, zone size 65536",
 "          va flags: VMAP_RAM/VMAP_BLOCK (6.3+)",

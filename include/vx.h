@@ -46,6 +46,10 @@ struct vx_ops {
 	int (*enumerator)(void *priv, const char *name, long *val);
 	/* Optional: read physical memory (own page-table walk). */
 	int (*read_phys)(void *priv, uint64_t paddr, void *buf, size_t len);
+	/* Optional: read_phys that is safe on another thread while the
+	 * command runs (touches no host state): lets a helper thread
+	 * read a walk's pages ahead of it (vx_prefetch.c). */
+	int (*read_phys_mt)(void *priv, uint64_t paddr, void *buf, size_t len);
 	/* Optional: one-line diagnostics (corruption found during a walk). */
 	void (*warn)(void *priv, const char *msg);
 	/* Optional: non-zero once the user pressed Ctrl-C. */
@@ -138,6 +142,8 @@ struct vx_block {
 #define VX_MAX_CPUS	8192
 #define VX_ERRLEN	256
 
+struct vx_prefetch;
+
 struct vx_ctx {
 	const struct vx_ops *ops;
 	void *priv;
@@ -182,6 +188,12 @@ struct vx_ctx {
 	uint64_t pte[512];	/* that table, read whole */
 	/* small reads are served from whole pages (vx_cache_flush) */
 	struct vx_page_cache *cache;
+	/* read-ahead: the helper feeding this walk, or the one this
+	 * context is the helper's copy for (vx_prefetch.c) */
+	struct vx_prefetch *pf_in, *pf_out;
+	uint64_t walk_pos;	/* start of the area the walk is at */
+	unsigned long ra_pages;	/* pages a helper read for this context */
+	bool long_walks;	/* a whole walk handed out many areas */
 	/* limits derived from the dump */
 	unsigned long max_areas;
 	/* diagnostics */
@@ -214,6 +226,16 @@ int vx_pt_enable(struct vx_ctx *ctx);
 int vx_pt_phys_first(struct vx_ctx *ctx);
 /* 0 mapped (*paddr set), 1 not mapped, <0 page tables unreadable. */
 int vx_pt_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
+
+/*
+ * Whole walks (vx_for_each_area) have a helper thread read their pages
+ * ahead when the host reads physical memory from any thread
+ * (ops->read_phys_mt) and the process may use two CPUs.  Why not, or
+ * NULL if so.  VMAP_EXT_READAHEAD=0 in the environment: never.
+ */
+const char *vx_prefetch_off(const struct vx_ctx *ctx);
+/* areas a walk hands out before it is long enough for one */
+#define VX_READ_AHEAD_AFTER	256
 
 /* Forget cached pages: call at the start of every command. */
 void vx_cache_flush(struct vx_ctx *ctx);

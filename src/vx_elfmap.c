@@ -30,7 +30,8 @@ struct vx_elfmap {
 	int fd;			/* -1: BUF holds the file */
 	const unsigned char *buf;
 	uint64_t size;
-	unsigned int nr, last;
+	unsigned int nr;
+	unsigned int last;	/* relaxed atomic: a helper thread reads too */
 	struct elfseg seg[];
 };
 
@@ -203,7 +204,8 @@ void vx_elfmap_close(struct vx_elfmap *map)
 
 static const struct elfseg *find(struct vx_elfmap *map, uint64_t paddr)
 {
-	const struct elfseg *seg = &map->seg[map->last];
+	const struct elfseg *seg =
+		&map->seg[__atomic_load_n(&map->last, __ATOMIC_RELAXED)];
 	unsigned int lo = 0, hi = map->nr;
 
 	if (paddr - seg->start < seg->end - seg->start)
@@ -217,7 +219,7 @@ static const struct elfseg *find(struct vx_elfmap *map, uint64_t paddr)
 		} else if (paddr >= seg->end) {
 			lo = mid + 1;
 		} else {
-			map->last = mid;
+			__atomic_store_n(&map->last, mid, __ATOMIC_RELAXED);
 			return seg;
 		}
 	}

@@ -51,6 +51,13 @@ int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len);
 int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 		     size_t len);
+/* read-ahead by a helper thread (vx_prefetch.c) */
+bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from);
+void vx_prefetch_stop(struct vx_ctx *ctx);
+void vx_prefetch_put(struct vx_prefetch *pf, uint64_t page, const void *data,
+		     uint64_t walk_pos);
+bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
+		      uint64_t walk_pos);
 bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
 
 bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,

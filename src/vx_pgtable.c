@@ -169,6 +169,7 @@ struct vx_page_cache {
 
 void vx_cache_flush(struct vx_ctx *ctx)
 {
+	vx_prefetch_stop(ctx);
 	if (ctx->cache)
 		memset(ctx->cache->page, 0, sizeof(ctx->cache->page));
 }
@@ -184,11 +185,21 @@ static const unsigned char *cached_page(struct vx_ctx *ctx, uint64_t vaddr)
 	struct vx_page_cache *c = ctx->cache;
 
 	if (c->page[slot] != page) {
+		if (ctx->pf_in && vx_prefetch_take(ctx->pf_in, page,
+						   c->data[slot],
+						   ctx->walk_pos)) {
+			ctx->ra_pages++;
+			c->page[slot] = page;
+			return c->data[slot];
+		}
 		if (kread_uncached(ctx, page, c->data[slot], 4096)) {
 			c->page[slot] = 0;
 			return NULL;
 		}
 		c->page[slot] = page;
+		if (ctx->pf_out)
+			vx_prefetch_put(ctx->pf_out, page, c->data[slot],
+					ctx->walk_pos);
 	}
 	return c->data[slot];
 }

@@ -655,27 +655,45 @@ int vx_for_each_area(struct vx_ctx *ctx, unsigned int flags, vx_area_fn fn,
 	return vx_for_each_area_from(ctx, flags, 0, fn, arg);
 }
 
+/*
+ * A whole walk (FROM 0) reads every slab page of its lists: a helper
+ * thread reads them ahead.  Started with the walk it leads from the
+ * first area; started later it must first catch up, and saves less.
+ * But a thread costs more to start than a walk of a few hundred areas
+ * takes, so it starts with the walk only once a whole walk of this dump
+ * has been long (ctx->long_walks), and else at the walk's
+ * VX_READ_AHEAD_AFTER'th area, from there.
+ */
 int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 			  uint64_t from, vx_area_fn fn, void *arg)
 {
+	uint64_t outer_pos = ctx->walk_pos;	/* a walk inside FN's walk */
 	struct vx_walk walk;
 	struct merge merge;
 	unsigned long n = 0;
+	bool helper = !from && ctx->long_walks &&
+		      vx_prefetch_start(ctx, flags, 0);
 	int ret;
 
+	ctx->walk_pos = 0;
 	if ((ret = walk_setup(ctx, flags, from, &walk)))
-		return ret;
+		goto out;
 	if ((ret = merge_init(ctx, &walk, &merge))) {
 		free(walk.lists);
-		return ret;
+		goto out;
 	}
 	while (merge.nr) {
 		struct vx_list *lst = &walk.lists[merge.heap[0].idx];
 		struct vx_area area = lst->cur;
 
+		ctx->walk_pos = area.start;
 		if ((++n & 255) == 0 && vx_interrupted(ctx)) {
 			ret = vx_err(ctx, VX_ERR_INTR, "interrupted");
 			break;
+		}
+		if (n == VX_READ_AHEAD_AFTER && !from && !ctx->long_walks) {
+			ctx->long_walks = true;
+			helper = vx_prefetch_start(ctx, flags, area.start);
 		}
 		list_advance(ctx, lst);
 		merge_next(&merge, lst);
@@ -688,6 +706,10 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 	}
 	free(merge.heap);
 	free(walk.lists);
+out:
+	if (helper)
+		vx_prefetch_stop(ctx);
+	ctx->walk_pos = outer_pos;
 	return ret;
 }
 

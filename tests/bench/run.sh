@@ -20,6 +20,10 @@
 #                       (crash 9.0.2, `vmap list`: time per area against
 #                       the 4-node 6.12, no target; 2x the areas for the
 #                       scaling ratio)
+#   6.1 and 6.12 at N = 50000 under crash 8.0.2 --minimal once more with
+#                       VMAP_EXT_READAHEAD=0 (`vmap list`: what the
+#                       read-ahead thread saves, and the two kernels
+#                       without it; no target)
 # then times, each in its own crash sessions (tests/bench/bench.py):
 # `vmap list` vs `kmem -v`, `vmap read -r` vs `rd -r` of the 64 MiB area,
 # and the peak RSS of crash while listing, and prints a table with the
@@ -83,7 +87,7 @@ kl=$((LARGE / 1000))k
 	--scaling "6.12-$ks/9.0.2/full:6.12-$k/9.0.2/full,6.12-$ks/8.0.2/minimal:6.12-$k/8.0.2/minimal,6.12-wide-$k/9.0.2/full:6.12-wide-$kl/9.0.2/full" \
 	--preadtime "$PREADTIME" \
 	--per-area "6.1-$k/8.0.2/full:6.12-$k/8.0.2/full,6.1-$k/8.0.2/minimal:6.12-$k/8.0.2/minimal,6.1-$k/9.0.2/full:6.12-$k/9.0.2/full" \
-	--per-area-info "6.12-$k/9.0.2/full:6.12-wide-$k/9.0.2/full" \
+	--per-area-info "6.12-$k/9.0.2/full:6.12-wide-$k/9.0.2/full,6.12-$k/8.0.2/minimal/no-read-ahead:6.12-$k/8.0.2/minimal,6.1-$k/8.0.2/minimal/no-read-ahead:6.12-$k/8.0.2/minimal/no-read-ahead" \
 	"6.1-$k/8.0.2/full,$D61,/usr/bin/crash,$SO,,list+kmem+read+rd+page" \
 	"6.1-$k/8.0.2/minimal,$D61,/usr/bin/crash,$SO,--minimal,list+read+page" \
 	"6.1-$k/9.0.2/full,$D61,$SID_CRASH,$SID_SO,,list" \
@@ -93,5 +97,7 @@ kl=$((LARGE / 1000))k
 	"6.12-$ks/9.0.2/full,$D612S,$SID_CRASH,$SID_SO,,list+kmem" \
 	"6.12-$ks/8.0.2/minimal,$D612S,/usr/bin/crash,$SO,--minimal,list" \
 	"6.12-wide-$k/9.0.2/full,$D612W,$SID_CRASH,$SID_SO,,list" \
-	"6.12-wide-$kl/9.0.2/full,$D612WL,$SID_CRASH,$SID_SO,,list"
+	"6.12-wide-$kl/9.0.2/full,$D612WL,$SID_CRASH,$SID_SO,,list" \
+	"6.1-$k/8.0.2/minimal/no-read-ahead,$D61,env VMAP_EXT_READAHEAD=0 /usr/bin/crash,$SO,--minimal,list" \
+	"6.12-$k/8.0.2/minimal/no-read-ahead,$D612,env VMAP_EXT_READAHEAD=0 /usr/bin/crash,$SO,--minimal,list"
 log "results in $OUT"

@@ -369,6 +369,9 @@ def main():
 
     vmi = parse_vmallocinfo(os.path.join(args.dump, "vmallocinfo.txt"))
     man = parse_manifest(os.path.join(args.dump, "manifest.txt"))
+    # a benchmark workload dump (mkfixture.sh VX_SCALE): N areas more
+    spath = os.path.join(args.dump, "scale")
+    scale = int(open(spath).read()) if os.path.exists(spath) else 0
     check(len(vmi) > 20 and len(man) > 20, "fixture too small")
 
     reads = []          # (name, addr, len, expected bytes or None)
@@ -452,6 +455,8 @@ def main():
            "vmap list -n 1023"]
     for i, cmd in enumerate(bad):
         cmds += [cmd, "vmap list -s > after%d.txt" % i]
+    # what the read-ahead helper gave over all those walks
+    cmds.append("vmap list -v > info_end.txt")
 
     log = run_crash(args, args.dump, cmds, out)
     p = lambda name: os.path.join(out, name)
@@ -598,13 +603,32 @@ def main():
                       cpus["nodes"]))
     # QEMU's dumps are ELF: read directly from the file, unless the
     # session was told to read through crash (run.sh alternates)
+    # ... and then, on two CPUs, a helper thread reads whole walks ahead
+    # (run.sh's comparison of the pair holds it against no helper)
+    ra = re.search(r"read-ahead: (.*)", info)
     if os.environ.get("VMAP_EXT_READMEM"):
         check("dump reads: crash (readmem)" in info and
               "direct read: VMAP_EXT_READMEM" in info,
               "%s: VMAP_EXT_READMEM not honoured: %r" % (label, info))
+        want_ra = "off (the dump is not read directly)"
     else:
         check("dump reads: ELF vmcore, read directly" in info,
               "%s: the ELF dump is not read directly: %r" % (label, info))
+        want_ra = ("off (one CPU)" if len(os.sched_getaffinity(0)) < 2
+                   else "a helper thread in walks past 256 areas")
+    check(ra and ra[1].startswith(want_ra),
+          "%s: read-ahead %r, want %r" % (label, ra and ra[1], want_ra))
+    # a workload dump's walks (thousands of areas) have the helper give
+    # pages, all it reads under VMAP_EXT_READAHEAD=wait (run.sh); whether
+    # they are the right ones, run.sh's comparison with the session of
+    # the pair that reads through crash (no helper) says
+    got = re.search(r"read-ahead: .*, (\d+) pages so far",
+                    readfile(p("info_end.txt")))
+    ra_pages = int(got[1]) if got else None
+    if want_ra.startswith("a helper") and scale >= 1000 and \
+            os.environ.get("VMAP_EXT_READAHEAD") == "wait":
+        check(ra_pages, "%s: the read-ahead helper gave no page in the "
+              "session's walks of %d areas" % (label, len(rows)))
     for b in blocks:
         check(b["block"] and (("derived" in b["block"]) == derived),
               "%s: block %x label %r" % (label, b["start"], b["block"]))
@@ -754,7 +778,8 @@ def main():
               label, checks, len(failures), matched, len(vmi), len(rows),
               len(kmem), len(reads), args.used_flags,
               "dump read through crash" if os.environ.get(
-                  "VMAP_EXT_READMEM") else "dump read directly"))
+                  "VMAP_EXT_READMEM") else
+              "dump read directly, %s pages read ahead" % ra_pages))
     # crash's own kmem -v, where it fails (8.0.2 on 6.12): its error,
     # next to the rows vmap list matched on the same dump
     if "--minimal" not in args.used_flags and not kmem and \

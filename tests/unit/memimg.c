@@ -328,6 +328,22 @@ const struct vx_ops img_ops_phys = {
 	.read_phys = img_read_phys_alias,
 };
 
+/* the same, uncounted: safe on a read-ahead thread (the store is only
+ * read while a walk runs) */
+static int img_read_phys_mt(void *priv, uint64_t paddr, void *buf,
+			    size_t len)
+{
+	if (paddr >= (1ULL << 46) || len > (1ULL << 46) - paddr)
+		return -1;
+	return copy_out(priv, paddr, IMG_DIRECT_MAP, buf, len);
+}
+
+const struct vx_ops img_ops_phys_mt = {
+	IMG_OPS_COMMON,
+	.read_phys = img_read_phys_alias,
+	.read_phys_mt = img_read_phys_mt,
+};
+
 /* x86_64 layouts, as pahole shows them for each era */
 static void layouts(struct img *img)
 {
@@ -698,13 +714,21 @@ static uint64_t tree_build(struct img *img, const uint64_t *vas, long lo,
 
 static void tree_for_list(struct img *img, uint64_t head, uint64_t root)
 {
-	uint64_t vas[512], link;
-	long n = 0;
+	uint64_t *vas = NULL, link;
+	long n = 0, max = 0;
 
-	for (link = img_r64(img, head); link != head && n < 512;
-	     link = img_r64(img, link))
+	for (link = img_r64(img, head); link != head && n < (1L << 20);
+	     link = img_r64(img, link)) {
+		if (n == max) {
+			max = max ? 2 * max : 512;
+			vas = realloc(vas, max * sizeof(*vas));
+			if (!vas)
+				abort();
+		}
 		vas[n++] = link - 40;
+	}
 	img_w64(img, root, tree_build(img, vas, 0, n));
+	free(vas);
 }
 
 void img_build_trees(struct img *img)

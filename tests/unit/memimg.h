@@ -65,6 +65,8 @@ extern const struct vx_ops img_ops;
  * physical P is the page stored at P, else the direct map's alias of it
  * at IMG_DIRECT_MAP + P. */
 extern const struct vx_ops img_ops_phys;
+/* img_ops_phys with read_phys_mt: walks get a read-ahead helper */
+extern const struct vx_ops img_ops_phys_mt;
 #define IMG_DIRECT_MAP	0xffff888000000000ULL
 
 /* raw memory */

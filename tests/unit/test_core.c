@@ -1399,11 +1399,125 @@ out:
 	world_free(&mapped);
 }
 
-int main(void)
+/*
+ * Read-ahead (vx_prefetch.c): a host whose physical reads are safe on
+ * another thread gets a helper that reads every whole walk's pages
+ * ahead of it.  Listings and summaries must be, byte for byte and every
+ * time, those of the same world without it, and the helper must have
+ * handed pages over.  (make unit also runs this under ThreadSanitizer.)
+ */
+#define RA_AREAS	3000
+
+static int ra_world(struct world *w, enum img_era era,
+		    const struct vx_ops *ops)
+{
+	uint64_t pgd, next = 0x40000000, start = V + 8 * IMG_BLOCK;
+	int i;
+
+	world_build(w, era, 4, 0xf);
+	for (i = 0; i < RA_AREAS; i++, start += 2 * P) {
+		uint64_t vm = img_vm(&w->img, start, 2 * P, VX_VM_ALLOC, 1,
+				     0xffffffff81002000ULL + i % 7 * 0x40, 0);
+
+		add_area(w, start, start + 2 * P, vm, 0, false);
+	}
+	/* the helper enters the lists through their trees */
+	img_build_trees(&w->img);
+	pgd = img_pt_table(&w->img, &next);
+	img_sym_add(&w->img, "init_top_pgt", 0xffffffff80000000ULL + pgd);
+	img_pt_map(&w->img, &next, pgd, 4, IMG_DIRECT_MAP + pgd, pgd, 1);
+	if (vx_ctx_init(&w->ctx, ops, &w->img) || vx_pt_phys_first(&w->ctx))
+		return -1;
+	return 0;
+}
+
+static int ra_nothing(struct vx_ctx *ctx, const struct vx_area *area,
+		      void *arg)
+{
+	(void)ctx, (void)area, (void)arg;
+	return VX_OK;
+}
+
+static void test_readahead(enum img_era era)
+{
+	struct world plain, ra;
+	const char *off;
+	unsigned long before;
+	int i, round;
+
+	if (ra_world(&plain, era, &img_ops_phys) ||
+	    ra_world(&ra, era, &img_ops_phys_mt)) {
+		CHECK(0, "era %d init: %s / %s", era, plain.ctx.err,
+		      ra.ctx.err);
+		goto out;
+	}
+	off = vx_prefetch_off(&ra.ctx);
+	CHECK(!off || !strcmp(off, "one CPU"), "era %d: read-ahead off: %s",
+	      era, off);
+	off = vx_prefetch_off(&plain.ctx);
+	CHECK(off && !strcmp(off, "the dump is not read directly"),
+	      "era %d: read-ahead without read_phys_mt: %s", era, off);
+	for (round = 0; round < 6; round++) {
+		for (i = 0; i < 2; i++) {
+			char *a, *b;
+
+			vx_cache_flush(&plain.ctx);
+			vx_cache_flush(&ra.ctx);
+			a = listing(&plain.ctx, i);
+			b = listing(&ra.ctx, i);
+			CHECK(a && b && !strcmp(a, b), "era %d round %d: %s "
+			      "differs with read-ahead", era, round,
+			      i ? "summary" : "listing");
+			free(a);
+			free(b);
+		}
+	}
+	CHECK(plain.ctx.ra_pages == 0, "era %d: %lu pages read ahead "
+	      "without a helper", era, plain.ctx.ra_pages);
+	if (!vx_prefetch_off(&ra.ctx))
+		CHECK(ra.ctx.ra_pages > 0, "era %d: the helper gave no page "
+		      "in 12 walks", era);
+
+	/* a command that stops taking pages (crash longjmp()ed out of it):
+	 * the helper gives up on its own, the next command ends it */
+	vx_cache_flush(&ra.ctx);
+	vx_prefetch_start(&ra.ctx, VX_WALK_ALL, V);
+	usleep(150 * 1000);
+	vx_cache_flush(&ra.ctx);
+	CHECK(!ra.ctx.pf_in, "era %d: helper left running", era);
+	/* ... and one still running when the session ends */
+	vx_prefetch_start(&ra.ctx, VX_WALK_ALL, V);
+
+	setenv("VMAP_EXT_READAHEAD", "0", 1);
+	off = vx_prefetch_off(&ra.ctx);
+	CHECK(off && !strcmp(off, "VMAP_EXT_READAHEAD=0"),
+	      "era %d: VMAP_EXT_READAHEAD=0 ignored: %s", era, off);
+	vx_cache_flush(&ra.ctx);
+	before = ra.ctx.ra_pages;
+	vx_for_each_area(&ra.ctx, VX_WALK_ALL, ra_nothing, NULL);
+	CHECK(ra.ctx.ra_pages == before && !ra.ctx.pf_in,
+	      "era %d: read ahead despite VMAP_EXT_READAHEAD=0", era);
+	unsetenv("VMAP_EXT_READAHEAD");
+	vx_prefetch_start(&ra.ctx, VX_WALK_ALL, V);
+out:
+	world_free(&plain);
+	world_free(&ra);
+}
+
+int main(int argc, char **argv)
 {
 	enum img_era era;
 
+	/* ThreadSanitizer's run (make unit): the threaded part only */
+	if (argc > 1 && !strcmp(argv[1], "readahead")) {
+		for (era = ERA_61; era <= ERA_69; era++)
+			test_readahead(era);
+		printf("unit (readahead): %d checks, %d failures\n", checks,
+		       failures);
+		return failures ? 1 : 0;
+	}
 	for (era = ERA_61; era <= ERA_69; era++) {
+		test_readahead(era);
 		test_list_era(era);
 		test_block_regions(era);
 		test_read_block(era);

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Read-ahead for whole-list walks.
+ *
+ * A listing waits on the dump: each vmap_area and vm_struct slab page is
+ * read once, at about 1 µs a page, and the next area's address is in the
+ * page just read, so the reads cannot be issued early from one thread.
+ * A helper thread runs the same walk on a copy of the context, ahead of
+ * the command, and hands every page it reads over through a ring.  When
+ * the command misses a page, it takes it from the ring if the helper has
+ * put it there, and reads it itself otherwise: the helper can only save
+ * reads, never change what is read.
+ *
+ * The helper touches no host state: it reads physical memory through
+ * ops->read_phys_mt only (the host promises that one is safe on another
+ * thread), prints nothing, warns nothing and has every signal blocked.
+ * It stops when the command's walk ends, or on its own when the command
+ * stops taking pages (a longjmp out of the command leaves it so).
+ *
+ * VMAP_EXT_READAHEAD=wait (tests): on a miss the command first waits for
+ * the helper to get past its area, so that the pages come from the
+ * helper wherever it reads them too, however busy the machine.
+ */
+#define _GNU_SOURCE	/* sched_getaffinity */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vx_internal.h"
+
+#define RING		512	/* pages the helper may run ahead: 2 MiB */
+#define WINDOW		64	/* ring entries one miss looks through */
+#define NAP_NS		50000	/* the helper's wait for room in the ring */
+#define NAPS_MAX	2000	/* 100 ms without room: the command is gone */
+#define WAIT_NS		5000	/* VMAP_EXT_READAHEAD=wait: the command's */
+#define WAITS_MAX	20000	/* wait for the helper, at most 100 ms */
+
+struct vx_prefetch {
+	pthread_t thread;
+	struct vx_ctx shadow;		/* the helper's copy of the context */
+	const struct vx_ops *host;	/* the command's ops and priv */
+	void *host_priv;
+	unsigned int flags;
+	uint64_t from;			/* the area the helper starts at */
+	atomic_ulong produced;		/* entries the helper published */
+	atomic_ulong consumed;		/* entries the command is past */
+	atomic_int stop;
+	atomic_uint_least64_t command_pos;	/* its walk_pos at its last miss */
+	atomic_uint_least64_t helper_pos;	/* the helper's at its last read */
+	atomic_int done;		/* the helper's walk is over */
+	bool wait;			/* VMAP_EXT_READAHEAD=wait */
+	uint64_t key[RING];
+	uint64_t pos[RING];		/* the helper's walk_pos at the read */
+	unsigned char data[RING][4096];
+};
+
+static int helper_read(void *priv, uint64_t kvaddr, void *buf, size_t len)
+{
+	(void)priv, (void)kvaddr, (void)buf, (void)len;
+	return -1;
+}
+
+static int helper_read_phys(void *priv, uint64_t paddr, void *buf,
+			    size_t len)
+{
+	struct vx_prefetch *pf = priv;
+
+	return pf->host->read_phys_mt(pf->host_priv, paddr, buf, len);
+}
+
+static int helper_translate(void *priv, uint64_t kvaddr, uint64_t *paddr)
+{
+	(void)priv, (void)kvaddr, (void)paddr;
+	return -1;
+}
+
+static void helper_symbolize(void *priv, uint64_t addr, char *buf,
+			     size_t len)
+{
+	(void)priv, (void)addr;
+	if (len)
+		buf[0] = '\0';
+}
+
+static int helper_stopped(void *priv)
+{
+	struct vx_prefetch *pf = priv;
+
+	return atomic_load_explicit(&pf->stop, memory_order_relaxed);
+}
+
+/* What the helper may call: reads of physical memory, nothing else. */
+static const struct vx_ops helper_ops = {
+	.read = helper_read,
+	.translate = helper_translate,
+	.symbolize = helper_symbolize,
+	.read_phys = helper_read_phys,
+	.interrupted = helper_stopped,
+};
+
+/*
+ * Helper: publish PAGE's bytes, read at walk position WALK_POS, once the
+ * command has room for them; not if the command is already past it.
+ */
+void vx_prefetch_put(struct vx_prefetch *pf, uint64_t page, const void *data,
+		     uint64_t walk_pos)
+{
+	unsigned long next = atomic_load_explicit(&pf->produced,
+						  memory_order_relaxed);
+	struct timespec nap = { 0, NAP_NS };
+	unsigned int naps = 0;
+
+	atomic_store_explicit(&pf->helper_pos, walk_pos, memory_order_release);
+	if (walk_pos < atomic_load_explicit(&pf->command_pos,
+					    memory_order_relaxed))
+		return;
+	while (next - atomic_load_explicit(&pf->consumed,
+					   memory_order_acquire) >= RING) {
+		if (helper_stopped(pf))
+			return;
+		if (++naps > NAPS_MAX) {
+			atomic_store(&pf->stop, 1);
+			return;
+		}
+		nanosleep(&nap, NULL);
+	}
+	pf->key[next % RING] = page;
+	pf->pos[next % RING] = walk_pos;
+	memcpy(pf->data[next % RING], data, 4096);
+	atomic_store_explicit(&pf->produced, next + 1, memory_order_release);
+}
+
+/* VMAP_EXT_READAHEAD=wait: until the helper is past WALK_POS, or over,
+ * or the ring is full. */
+static void wait_for_helper(struct vx_prefetch *pf, uint64_t walk_pos)
+{
+	struct timespec nap = { 0, WAIT_NS };
+	unsigned int waits;
+
+	for (waits = 0; waits < WAITS_MAX; waits++) {
+		if (atomic_load_explicit(&pf->helper_pos,
+					 memory_order_acquire) > walk_pos ||
+		    atomic_load(&pf->done) || helper_stopped(pf) ||
+		    atomic_load_explicit(&pf->produced, memory_order_acquire) -
+		    atomic_load_explicit(&pf->consumed,
+					 memory_order_relaxed) >= RING)
+			return;
+		nanosleep(&nap, NULL);
+	}
+}
+
+/*
+ * Command: PAGE, missed at walk position WALK_POS, from the ring into
+ * DST, if the helper has put it there.  Entries the helper made at an
+ * earlier position are behind the command (the helper started late, or
+ * re-read a page its own cache had lost): passed over.
+ */
+bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
+		      uint64_t walk_pos)
+{
+	unsigned long pos = atomic_load_explicit(&pf->consumed,
+						 memory_order_relaxed);
+	unsigned long end = atomic_load_explicit(&pf->produced,
+						 memory_order_acquire);
+	unsigned long i;
+	bool found = false;
+
+	atomic_store_explicit(&pf->command_pos, walk_pos,
+			      memory_order_relaxed);
+	if (pf->wait) {
+		wait_for_helper(pf, walk_pos);
+		end = atomic_load_explicit(&pf->produced,
+					   memory_order_acquire);
+	}
+	while (pos < end && pf->pos[pos % RING] < walk_pos)
+		pos++;
+	for (i = pos; i < end && i - pos < WINDOW; i++) {
+		if (pf->key[i % RING] != page)
+			continue;
+		memcpy(dst, pf->data[i % RING], 4096);
+		pos = i + 1;
+		found = true;
+		break;
+	}
+	atomic_store_explicit(&pf->consumed, pos, memory_order_release);
+	return found;
+}
+
+static int skip_area(struct vx_ctx *ctx, const struct vx_area *area,
+		     void *arg)
+{
+	(void)ctx, (void)area, (void)arg;
+	return VX_OK;
+}
+
+static void *helper(void *arg)
+{
+	struct vx_prefetch *pf = arg;
+
+	vx_for_each_area_from(&pf->shadow, pf->flags, pf->from, skip_area,
+			      NULL);
+	free(pf->shadow.cache);
+	pf->shadow.cache = NULL;
+	atomic_store(&pf->done, 1);
+	return NULL;
+}
+
+/* Why CTX's walks get no helper; NULL if they get one. */
+const char *vx_prefetch_off(const struct vx_ctx *ctx)
+{
+	const char *env = getenv("VMAP_EXT_READAHEAD");
+	cpu_set_t cpus;
+
+	if (env && !strcmp(env, "0"))
+		return "VMAP_EXT_READAHEAD=0";
+	/* the helper translates every address itself and reads the file */
+	if (!ctx->ops->read_phys_mt || !ctx->phys_first || !ctx->pt_ready)
+		return "the dump is not read directly";
+	/* a helper on the command's only CPU would slow it down */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+	    CPU_COUNT(&cpus) < 2)
+		return "one CPU";
+	return NULL;
+}
+
+static bool worth_a_thread(const struct vx_ctx *ctx)
+{
+	return !ctx->pf_in && !ctx->pf_out && !vx_prefetch_off(ctx);
+}
+
+/*
+ * Start a helper walking FLAGS' lists from the area at FROM on, ahead of
+ * CTX's walk there, if it can help.  True if one runs.
+ */
+bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
+{
+	struct vx_prefetch *pf;
+	sigset_t all, old;
+
+	if (!worth_a_thread(ctx) || !(pf = malloc(sizeof(*pf))))
+		return false;
+	pf->shadow = *ctx;
+	pf->shadow.ops = &helper_ops;
+	pf->shadow.priv = pf;
+	pf->shadow.cache = NULL;
+	pf->shadow.warn_seen = NULL;
+	pf->shadow.quiet = 1;
+	pf->shadow.pf_out = pf;
+	pf->host = ctx->ops;
+	pf->host_priv = ctx->priv;
+	pf->flags = flags;
+	pf->from = from;
+	atomic_init(&pf->produced, 0);
+	atomic_init(&pf->consumed, 0);
+	atomic_init(&pf->stop, 0);
+	atomic_init(&pf->command_pos, ctx->walk_pos);
+	atomic_init(&pf->helper_pos, 0);
+	atomic_init(&pf->done, 0);
+	pf->wait = getenv("VMAP_EXT_READAHEAD") &&
+		   !strcmp(getenv("VMAP_EXT_READAHEAD"), "wait");
+	/* the host's signals (Ctrl-C, SIGPIPE) are the command's alone */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&pf->thread, NULL, helper, pf)) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		free(pf);
+		return false;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ctx->pf_in = pf;
+	return true;
+}
+
+/* End CTX's helper, if it has one, and wait for it. */
+void vx_prefetch_stop(struct vx_ctx *ctx)
+{
+	struct vx_prefetch *pf = ctx->pf_in;
+
+	if (!pf)
+		return;
+	atomic_store(&pf->stop, 1);
+	pthread_join(pf->thread, NULL);
+	free(pf);
+	ctx->pf_in = NULL;
+}
