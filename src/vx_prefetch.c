@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -38,24 +39,39 @@
 #define NAPS_MAX	2000	/* 100 ms without room: the command is gone */
 #define WAIT_NS		5000	/* VMAP_EXT_READAHEAD=wait: the command's */
 #define WAITS_MAX	20000	/* wait for the helper, at most 100 ms */
+#define LOOK_EVERY	16	/* helper: command_pos read every 16 pages */
 
+/*
+ * What each thread writes sits in cache lines of its own: a line written
+ * by one and read by the other moves between the CPUs on every write.
+ */
 struct vx_prefetch {
+	/* set before the helper starts, then only read */
 	pthread_t thread;
-	struct vx_ctx shadow;		/* the helper's copy of the context */
 	const struct vx_ops *host;	/* the command's ops and priv */
 	void *host_priv;
 	unsigned int flags;
 	uint64_t from;			/* the area the helper starts at */
-	atomic_ulong produced;		/* entries the helper published */
-	atomic_ulong consumed;		/* entries the command is past */
-	atomic_int stop;
-	atomic_uint_least64_t command_pos;	/* its walk_pos at its last miss */
-	atomic_uint_least64_t helper_pos;	/* the helper's at its last read */
-	atomic_int done;		/* the helper's walk is over */
 	bool wait;			/* VMAP_EXT_READAHEAD=wait */
-	uint64_t key[RING];
-	uint64_t pos[RING];		/* the helper's walk_pos at the read */
-	unsigned char data[RING][4096];
+	/* the helper's */
+	alignas(64) struct vx_ctx shadow;	/* its copy of the context */
+	unsigned long room_to;		/* it may publish up to here */
+	unsigned long puts;
+	uint64_t command_seen;		/* command_pos, as last read */
+	alignas(64) atomic_ulong produced;	/* entries published */
+	atomic_uint_least64_t helper_pos;	/* its walk_pos at its last read */
+	atomic_int done;			/* its walk is over */
+	/* the command's */
+	alignas(64) atomic_ulong consumed;	/* entries it is past */
+	atomic_uint_least64_t command_pos;	/* its walk_pos at its last miss */
+	atomic_int stop;		/* also the helper's, giving up */
+	/* the ring: an entry is the helper's until published, then the
+	 * command's until consumed */
+	alignas(64) struct {
+		uint64_t page;		/* kernel virtual address */
+		uint64_t pos;		/* the helper's walk_pos at the read */
+	} ent[RING];
+	alignas(4096) unsigned char data[RING][4096];
 };
 
 static int helper_read(void *priv, uint64_t kvaddr, void *buf, size_t len)
@@ -102,6 +118,28 @@ static const struct vx_ops helper_ops = {
 	.interrupted = helper_stopped,
 };
 
+/* Helper: room for entry NEXT, waiting for the command to make some. */
+static bool room(struct vx_prefetch *pf, unsigned long next)
+{
+	struct timespec nap = { 0, NAP_NS };
+	unsigned int naps = 0;
+
+	while (next >= pf->room_to) {
+		pf->room_to = atomic_load_explicit(&pf->consumed,
+						   memory_order_acquire) + RING;
+		if (next < pf->room_to)
+			break;
+		if (helper_stopped(pf))
+			return false;
+		if (++naps > NAPS_MAX) {
+			atomic_store(&pf->stop, 1);
+			return false;
+		}
+		nanosleep(&nap, NULL);
+	}
+	return true;
+}
+
 /*
  * Helper: publish PAGE's bytes, read at walk position WALK_POS, once the
  * command has room for them; not if the command is already past it.
@@ -111,25 +149,15 @@ void vx_prefetch_put(struct vx_prefetch *pf, uint64_t page, const void *data,
 {
 	unsigned long next = atomic_load_explicit(&pf->produced,
 						  memory_order_relaxed);
-	struct timespec nap = { 0, NAP_NS };
-	unsigned int naps = 0;
 
 	atomic_store_explicit(&pf->helper_pos, walk_pos, memory_order_release);
-	if (walk_pos < atomic_load_explicit(&pf->command_pos,
-					    memory_order_relaxed))
+	if (pf->puts++ % LOOK_EVERY == 0)
+		pf->command_seen = atomic_load_explicit(&pf->command_pos,
+							memory_order_relaxed);
+	if (walk_pos < pf->command_seen || !room(pf, next))
 		return;
-	while (next - atomic_load_explicit(&pf->consumed,
-					   memory_order_acquire) >= RING) {
-		if (helper_stopped(pf))
-			return;
-		if (++naps > NAPS_MAX) {
-			atomic_store(&pf->stop, 1);
-			return;
-		}
-		nanosleep(&nap, NULL);
-	}
-	pf->key[next % RING] = page;
-	pf->pos[next % RING] = walk_pos;
+	pf->ent[next % RING].page = page;
+	pf->ent[next % RING].pos = walk_pos;
 	memcpy(pf->data[next % RING], data, 4096);
 	atomic_store_explicit(&pf->produced, next + 1, memory_order_release);
 }
@@ -176,10 +204,10 @@ bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
 		end = atomic_load_explicit(&pf->produced,
 					   memory_order_acquire);
 	}
-	while (pos < end && pf->pos[pos % RING] < walk_pos)
+	while (pos < end && pf->ent[pos % RING].pos < walk_pos)
 		pos++;
 	for (i = pos; i < end && i - pos < WINDOW; i++) {
-		if (pf->key[i % RING] != page)
+		if (pf->ent[i % RING].page != page)
 			continue;
 		memcpy(dst, pf->data[i % RING], 4096);
 		pos = i + 1;
@@ -241,7 +269,8 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 	struct vx_prefetch *pf;
 	sigset_t all, old;
 
-	if (!worth_a_thread(ctx) || !(pf = malloc(sizeof(*pf))))
+	if (!worth_a_thread(ctx) ||
+	    !(pf = aligned_alloc(4096, sizeof(*pf))))
 		return false;
 	pf->shadow = *ctx;
 	pf->shadow.ops = &helper_ops;
@@ -258,6 +287,9 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 	atomic_init(&pf->consumed, 0);
 	atomic_init(&pf->stop, 0);
 	atomic_init(&pf->command_pos, ctx->walk_pos);
+	pf->command_seen = ctx->walk_pos;
+	pf->room_to = RING;
+	pf->puts = 0;
 	atomic_init(&pf->helper_pos, 0);
 	atomic_init(&pf->done, 0);
 	pf->wait = getenv("VMAP_EXT_READAHEAD") &&
