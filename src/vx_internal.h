@@ -54,8 +54,10 @@ const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 /* read-ahead by a helper thread (vx_prefetch.c) */
 bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from);
 void vx_prefetch_stop(struct vx_ctx *ctx);
-void vx_prefetch_put(struct vx_prefetch *pf, uint64_t page, const void *data,
-		     uint64_t walk_pos);
+unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
+				unsigned int *stale);
+void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
+			 uint64_t walk_pos, unsigned int cache_slot);
 bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
 		      uint64_t walk_pos);
 bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);

@@ -163,45 +163,69 @@ int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr)
 #define CACHE_MAX_READ	512
 
 struct vx_page_cache {
-	uint64_t page[CACHE_PAGES];	/* 0: empty */
-	unsigned char data[CACHE_PAGES][4096];
+	struct {
+		uint64_t page;		/* 0: empty */
+		const unsigned char *data;	/* own[], or a ring page */
+	} slot[CACHE_PAGES];
+	unsigned char own[CACHE_PAGES][4096];
 };
 
 void vx_cache_flush(struct vx_ctx *ctx)
 {
 	vx_prefetch_stop(ctx);
 	if (ctx->cache)
-		memset(ctx->cache->page, 0, sizeof(ctx->cache->page));
+		memset(ctx->cache->slot, 0, sizeof(ctx->cache->slot));
 }
 
 static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 			  size_t len);
 
+/*
+ * A read-ahead helper's miss (ctx->pf_out): read straight into the ring
+ * page it will publish, which its cache then points to, unless it has
+ * nothing to publish (it is behind the command); a slot of its cache
+ * still pointing to that ring page from the ring's last round is
+ * forgotten first.
+ */
+static const unsigned char *helper_fill(struct vx_ctx *ctx, uint64_t page,
+					unsigned int idx)
+{
+	struct vx_page_cache *c = ctx->cache;
+	unsigned int stale;
+	unsigned char *ring = vx_prefetch_slot(ctx->pf_out, ctx->walk_pos,
+					       &stale);
+	unsigned char *dst = ring ? ring : c->own[idx];
+
+	if (ring && stale && c->slot[stale - 1].data == ring)
+		c->slot[stale - 1].page = 0;
+	if (kread_uncached(ctx, page, dst, 4096))
+		return NULL;
+	if (ring)
+		vx_prefetch_publish(ctx->pf_out, page, ctx->walk_pos, idx + 1);
+	return dst;
+}
+
 /* The cached page holding VADDR, filled if need be; NULL if unreadable. */
 static const unsigned char *cached_page(struct vx_ctx *ctx, uint64_t vaddr)
 {
 	uint64_t page = vaddr & ~4095ULL;
-	unsigned int slot = (page >> 12) % CACHE_PAGES;
+	unsigned int idx = (page >> 12) % CACHE_PAGES;
 	struct vx_page_cache *c = ctx->cache;
+	const unsigned char *data;
 
-	if (c->page[slot] != page) {
-		if (ctx->pf_in && vx_prefetch_take(ctx->pf_in, page,
-						   c->data[slot],
-						   ctx->walk_pos)) {
-			ctx->ra_pages++;
-			c->page[slot] = page;
-			return c->data[slot];
-		}
-		if (kread_uncached(ctx, page, c->data[slot], 4096)) {
-			c->page[slot] = 0;
-			return NULL;
-		}
-		c->page[slot] = page;
-		if (ctx->pf_out)
-			vx_prefetch_put(ctx->pf_out, page, c->data[slot],
-					ctx->walk_pos);
-	}
-	return c->data[slot];
+	if (c->slot[idx].page == page)
+		return c->slot[idx].data;
+	data = c->own[idx];
+	if (ctx->pf_in && vx_prefetch_take(ctx->pf_in, page, c->own[idx],
+					   ctx->walk_pos))
+		ctx->ra_pages++;
+	else if (ctx->pf_out)
+		data = helper_fill(ctx, page, idx);
+	else if (kread_uncached(ctx, page, c->own[idx], 4096))
+		data = NULL;
+	c->slot[idx].page = data ? page : 0;
+	c->slot[idx].data = data;
+	return data;
 }
 
 static bool cacheable(struct vx_ctx *ctx, uint64_t vaddr, size_t len)

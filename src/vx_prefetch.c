@@ -56,7 +56,9 @@ struct vx_prefetch {
 	/* the helper's */
 	alignas(64) struct vx_ctx shadow;	/* its copy of the context */
 	unsigned long room_to;		/* it may publish up to here */
-	unsigned long puts;
+	unsigned long misses;
+	unsigned short cache_slot[RING];	/* 1 + its cache slot that
+						 * points to a ring page */
 	uint64_t command_seen;		/* command_pos, as last read */
 	alignas(64) atomic_ulong produced;	/* entries published */
 	atomic_uint_least64_t helper_pos;	/* its walk_pos at its last read */
@@ -141,24 +143,40 @@ static bool room(struct vx_prefetch *pf, unsigned long next)
 }
 
 /*
- * Helper: publish PAGE's bytes, read at walk position WALK_POS, once the
- * command has room for them; not if the command is already past it.
+ * Helper: the ring page to read its miss at walk position WALK_POS into,
+ * to publish it in place (vx_prefetch_publish); NULL if the command is
+ * already past that position, or has left.  *STALE: 1 + the helper's
+ * cache slot that pointed to that page in the ring's last round, or 0.
  */
-void vx_prefetch_put(struct vx_prefetch *pf, uint64_t page, const void *data,
-		     uint64_t walk_pos)
+unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
+				unsigned int *stale)
 {
 	unsigned long next = atomic_load_explicit(&pf->produced,
 						  memory_order_relaxed);
 
+	*stale = 0;
 	atomic_store_explicit(&pf->helper_pos, walk_pos, memory_order_release);
-	if (pf->puts++ % LOOK_EVERY == 0)
+	if (pf->misses++ % LOOK_EVERY == 0)
 		pf->command_seen = atomic_load_explicit(&pf->command_pos,
 							memory_order_relaxed);
 	if (walk_pos < pf->command_seen || !room(pf, next))
-		return;
+		return NULL;
+	*stale = pf->cache_slot[next % RING];
+	pf->cache_slot[next % RING] = 0;
+	return pf->data[next % RING];
+}
+
+/* Helper: the page just read into the ring page vx_prefetch_slot gave,
+ * which its cache slot CACHE_SLOT - 1 now points to, is the command's. */
+void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
+			 uint64_t walk_pos, unsigned int cache_slot)
+{
+	unsigned long next = atomic_load_explicit(&pf->produced,
+						  memory_order_relaxed);
+
 	pf->ent[next % RING].page = page;
 	pf->ent[next % RING].pos = walk_pos;
-	memcpy(pf->data[next % RING], data, 4096);
+	pf->cache_slot[next % RING] = cache_slot;
 	atomic_store_explicit(&pf->produced, next + 1, memory_order_release);
 }
 
@@ -289,7 +307,8 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 	atomic_init(&pf->command_pos, ctx->walk_pos);
 	pf->command_seen = ctx->walk_pos;
 	pf->room_to = RING;
-	pf->puts = 0;
+	pf->misses = 0;
+	memset(pf->cache_slot, 0, sizeof(pf->cache_slot));
 	atomic_init(&pf->helper_pos, 0);
 	atomic_init(&pf->done, 0);
 	pf->wait = getenv("VMAP_EXT_READAHEAD") &&
