@@ -13,7 +13,8 @@
 #          module support (full-mode crash 8.0.2 cannot open it);
 #          6.12-kaslr = KASLR and randomized memory bases, booted without
 #          nokaslr (crash needs --kaslr=auto); 6.12-wide = NR_CPUS=128,
-#          128 CPUs of which maxcpus=4 come up (128 vmap nodes)
+#          128 CPUs of which maxcpus=4 come up (128 vmap nodes);
+#          VERSION@N = its benchmark workload dump, as VX_SCALE=N
 # TARBALL  default: /usr/src/linux-source-$VERSION.tar.xz (env VX_TARBALL too),
 #          from this machine's linux-source-$VERSION package, or else (7.2 on
 #          Debian 12) from sid's, via tests/hosts/get-source.sh
@@ -34,6 +35,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 usage() { echo "usage: $0 VERSION [TARBALL]   (VERSION: 6.1, 6.12, ...)" >&2; exit 2; }
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 VERSION=$1
+case $VERSION in *@*) VX_SCALE=${VERSION#*@}; VERSION=${VERSION%@*} ;; esac
 VARIANT=""
 case $VERSION in
 	[0-9]*.[0-9]*-tiny) VARIANT=tiny; VERSION=${VERSION%-tiny} ;;

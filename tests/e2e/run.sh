@@ -21,9 +21,7 @@ rc=0
 
 dumps=()
 for v in $KERNELS; do
-	scale=0
-	case $v in *@*) scale=${v#*@} ;; esac
-	dir=$(VX_SCALE=$scale "$HERE/mkfixture.sh" "${v%@*}" | tail -n 1)
+	dir=$("$HERE/mkfixture.sh" "$v" | tail -n 1)
 	[ -f "$dir/vmcore" ] || { echo "e2e: no dump for $v" >&2; exit 1; }
 	dumps+=("$v=$dir")
 done
