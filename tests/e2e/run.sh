@@ -4,7 +4,7 @@
 # host (Debian 12's own crash, and crash of newer Debian suites in cached
 # chroots, the extension built against each one's defs.h), and judge the
 # output (check.py).  Then a session whose dump file is cut short under
-# it (truncated.py).
+# it (truncated.py), on the first dump and the first workload dump.
 #   VX_E2E_KERNELS  kernels to test (default "6.1 6.12 7.2 6.12-tiny
 #                   6.12-kaslr 6.12-wide 6.12@5000"); KERNEL@N: its
 #                   benchmark workload dump with N areas more (VX_SCALE),
@@ -119,11 +119,20 @@ for i in $(seq 1 $n); do
 	cat "$jobs_dir/$i.out"
 	[ "$(cat "$jobs_dir/$i.rc" 2>/dev/null)" = 0 ] || rc=1
 done
-# the dump file cut short under a session: errors, and crash goes on
+# the dump file cut short under a session: errors, and crash goes on;
+# also on the first workload dump, where the read-ahead thread is reading
+# the file when it is cut
 if [[ " $HOSTS " == *" native "* ]]; then
-	/usr/bin/python3 "$HERE/truncated.py" "${dumps[0]#*=}" \
-		"${VX_SO:-$ROOT/vmap_ext.so}" --crash "${VX_CRASH:-/usr/bin/crash}" \
-		--flags="$(case ${dumps[0]%%=*} in 6.1) ;; *) echo --minimal ;; esac)" \
-		|| rc=1
+	cut=("${dumps[0]}")
+	for entry in "${dumps[@]}"; do
+		case ${entry%%=*} in *@*) cut+=("$entry"); break ;; esac
+	done
+	for entry in "${cut[@]}"; do
+		VMAP_EXT_READAHEAD=wait /usr/bin/python3 "$HERE/truncated.py" \
+			"${entry#*=}" "${VX_SO:-$ROOT/vmap_ext.so}" \
+			--crash "${VX_CRASH:-/usr/bin/crash}" \
+			--flags="$(case ${entry%%=*} in 6.1) ;; *) echo --minimal ;; esac)" \
+			|| rc=1
+	done
 fi
 exit $rc
