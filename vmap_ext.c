@@ -10,6 +10,7 @@
 #define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio_ext.h>	/* __fpurge */
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,7 +250,8 @@ static void open_map(void)
  * each.  Commands print through a 64 KiB buffer in front of fp instead,
  * flushed when full and when the command ends, so output still streams.
  */
-static FILE *vx_out;
+static FILE *vx_buf;	/* the buffer, for the session: never closed */
+static FILE *vx_out;	/* the running command's output, else NULL */
 
 static ssize_t out_write(void *cookie, const char *buf, size_t len)
 {
@@ -257,21 +259,34 @@ static ssize_t out_write(void *cookie, const char *buf, size_t len)
 	return fwrite(buf, 1, len, fp);
 }
 
+/*
+ * At every command's start.  One that crash left by longjmp() (Ctrl-C)
+ * may have left rows in the buffer: they were for its output, long
+ * closed, and must not turn up in this one's nor at exit.  The buffer
+ * is dropped in place (__fpurge), never closed and reopened: fclose()
+ * of a FILE whose user was cut off by longjmp() can wait forever on its
+ * lock.
+ */
+static void out_reset(void)
+{
+	if (vx_buf)
+		__fpurge(vx_buf);
+	vx_out = NULL;
+}
+
 static FILE *out_open(void)
 {
 	cookie_io_functions_t io = { .write = out_write };
 
-	vx_out = fopencookie(NULL, "w", io);
-	if (!vx_out)
-		return vx_out = fp;
-	setvbuf(vx_out, NULL, _IOFBF, 64 * 1024);
-	return vx_out;
+	if (!vx_buf && (vx_buf = fopencookie(NULL, "w", io)))
+		setvbuf(vx_buf, NULL, _IOFBF, 64 * 1024);
+	return vx_out = vx_buf ? vx_buf : fp;
 }
 
 static void out_close(void)
 {
-	if (vx_out && vx_out != fp)
-		fclose(vx_out);
+	if (vx_out && vx_out == vx_buf)
+		fflush(vx_buf);
 	vx_out = NULL;
 }
 
@@ -801,6 +816,7 @@ static void vmap_cmd_check(int argc, char **argv)
 
 static void cmd_vmap(void)
 {
+	out_reset();
 	if (argcnt < 2)
 		usage(NULL);
 	if (!strcmp(args[1], "list"))
@@ -1059,6 +1075,11 @@ static void __attribute__((constructor)) vmap_ext_init(void)
 
 static void __attribute__((destructor)) vmap_ext_fini(void)
 {
+	/* its write function is unloaded with us */
+	out_reset();
+	if (vx_buf)
+		fclose(vx_buf);
+	vx_buf = NULL;
 	memset(sym_cache, 0, sizeof(sym_cache));
 	if (vx_ready)
 		vx_ctx_deinit(&vx_session);

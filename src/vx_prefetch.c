@@ -313,7 +313,12 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 	atomic_init(&pf->done, 0);
 	pf->wait = getenv("VMAP_EXT_READAHEAD") &&
 		   !strcmp(getenv("VMAP_EXT_READAHEAD"), "wait");
-	/* the host's signals (Ctrl-C, SIGPIPE) are the command's alone */
+	/*
+	 * The host's signals (Ctrl-C, SIGPIPE) are the command's alone; one
+	 * that arrives meanwhile is taken once the helper is recorded, so a
+	 * longjmp() out of its handler leaves it for the next command to
+	 * stop (vx_cache_flush), not running unknown.
+	 */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_create(&pf->thread, NULL, helper, pf)) {
@@ -321,12 +326,15 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 		free(pf);
 		return false;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	ctx->pf_in = pf;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return true;
 }
 
-/* End CTX's helper, if it has one, and wait for it. */
+/*
+ * End CTX's helper, if it has one, and wait for it.  A longjmp() out of
+ * the wait leaves it recorded, stopped: the next call joins it.
+ */
 void vx_prefetch_stop(struct vx_ctx *ctx)
 {
 	struct vx_prefetch *pf = ctx->pf_in;
