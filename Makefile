@@ -91,6 +91,15 @@ corrupt: vmap_ext.so
 asan-e2e: setup
 	./tests/fuzz/asan-e2e.sh
 
+# opt-in: SIGINT (Ctrl-C) during listings of the 6.12 workload dump,
+# ROUNDS times (default 20)
+interrupt: vmap_ext.so
+	@d=$$(./tests/e2e/mkfixture.sh 6.12@5000 | tail -n 1); \
+	for i in $$(seq $${ROUNDS:-20}); do \
+		/usr/bin/python3 tests/e2e/interrupt.py "$$d" $(CURDIR)/vmap_ext.so \
+			--flags=--minimal || exit 1; \
+	done
+
 fuzz-long:
 	$(MAKE) -C tests/fuzz long
 
@@ -108,5 +117,6 @@ clean:
 	$(MAKE) -C tests/fuzz clean
 
 .PHONY: all install setup unit e2e check check-hosts check-distro peers bench corrupt asan-e2e \
+	interrupt \
 	fuzz-long demo \
 	clean

@@ -10,7 +10,9 @@
 #define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <getopt.h>
-#include <stdio_ext.h>	/* __fpurge */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio_ext.h>	/* __fpurge, __fsetlocking */
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,20 +254,34 @@ static void open_map(void)
  */
 static FILE *vx_buf;	/* the buffer, for the session: never closed */
 static FILE *vx_out;	/* the running command's output, else NULL */
+static char vx_buf_mem[64 * 1024];
 
+/*
+ * crash takes Ctrl-C by longjmp() out of its signal handler, whose
+ * restore_sanity() then closes fp: cut off while taking fp's lock in
+ * fwrite(), that waits forever (seen, gdb backtrace).  So signals wait
+ * while a full buffer goes to fp.
+ */
 static ssize_t out_write(void *cookie, const char *buf, size_t len)
 {
+	sigset_t all, old;
+	size_t done;
+
 	(void)cookie;
-	return fwrite(buf, 1, len, fp);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	done = fwrite(buf, 1, len, fp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return done;
 }
 
 /*
  * At every command's start.  One that crash left by longjmp() (Ctrl-C)
  * may have left rows in the buffer: they were for its output, long
  * closed, and must not turn up in this one's nor at exit.  The buffer
- * is dropped in place (__fpurge), never closed and reopened: fclose()
- * of a FILE whose user was cut off by longjmp() can wait forever on its
- * lock.
+ * is dropped in place (__fpurge), never closed and reopened, and takes
+ * no lock (FSETLOCKING_BYCALLER: only the command's thread uses it): a
+ * FILE whose lock a longjmp() cut off halfway can wait forever on it.
  */
 static void out_reset(void)
 {
@@ -278,8 +294,10 @@ static FILE *out_open(void)
 {
 	cookie_io_functions_t io = { .write = out_write };
 
-	if (!vx_buf && (vx_buf = fopencookie(NULL, "w", io)))
-		setvbuf(vx_buf, NULL, _IOFBF, 64 * 1024);
+	if (!vx_buf && (vx_buf = fopencookie(NULL, "w", io))) {
+		setvbuf(vx_buf, vx_buf_mem, _IOFBF, sizeof(vx_buf_mem));
+		__fsetlocking(vx_buf, FSETLOCKING_BYCALLER);
+	}
 	return vx_out = vx_buf ? vx_buf : fp;
 }
 

@@ -279,17 +279,23 @@ static bool worth_a_thread(const struct vx_ctx *ctx)
 }
 
 /*
- * Start a helper walking FLAGS' lists from the area at FROM on, ahead of
- * CTX's walk there, if it can help.  True if one runs.
+ * The host may take a signal by longjmp() out of its handler, wherever
+ * the command is (crash does, on Ctrl-C): the allocation, start, join
+ * and freeing of a helper run with signals held, so that none is cut
+ * off holding a lock of malloc's or of the thread library's, and the
+ * helper is always recorded in CTX while it runs.
  */
-bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
+static void hold_signals(sigset_t *old)
 {
-	struct vx_prefetch *pf;
-	sigset_t all, old;
+	sigset_t all;
 
-	if (!worth_a_thread(ctx) ||
-	    !(pf = aligned_alloc(4096, sizeof(*pf))))
-		return false;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, old);
+}
+
+static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
+		 unsigned int flags, uint64_t from)
+{
 	pf->shadow = *ctx;
 	pf->shadow.ops = &helper_ops;
 	pf->shadow.priv = pf;
@@ -313,36 +319,47 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 	atomic_init(&pf->done, 0);
 	pf->wait = getenv("VMAP_EXT_READAHEAD") &&
 		   !strcmp(getenv("VMAP_EXT_READAHEAD"), "wait");
-	/*
-	 * The host's signals (Ctrl-C, SIGPIPE) are the command's alone; one
-	 * that arrives meanwhile is taken once the helper is recorded, so a
-	 * longjmp() out of its handler leaves it for the next command to
-	 * stop (vx_cache_flush), not running unknown.
-	 */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&pf->thread, NULL, helper, pf)) {
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		free(pf);
-		return false;
-	}
-	ctx->pf_in = pf;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return true;
 }
 
 /*
- * End CTX's helper, if it has one, and wait for it.  A longjmp() out of
- * the wait leaves it recorded, stopped: the next call joins it.
+ * Start a helper walking FLAGS' lists from the area at FROM on, ahead of
+ * CTX's walk there, if it can help.  True if one runs.  (The helper
+ * inherits the held signals: the host's are the command's alone.)
  */
+bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
+{
+	struct vx_prefetch *pf;
+	sigset_t old;
+
+	if (!worth_a_thread(ctx))
+		return false;
+	hold_signals(&old);
+	pf = aligned_alloc(4096, sizeof(*pf));
+	if (pf) {
+		init(pf, ctx, flags, from);
+		if (pthread_create(&pf->thread, NULL, helper, pf) == 0) {
+			ctx->pf_in = pf;
+		} else {
+			free(pf);
+			pf = NULL;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return pf;
+}
+
+/* End CTX's helper, if it has one, and wait for it. */
 void vx_prefetch_stop(struct vx_ctx *ctx)
 {
 	struct vx_prefetch *pf = ctx->pf_in;
+	sigset_t old;
 
 	if (!pf)
 		return;
+	hold_signals(&old);
 	atomic_store(&pf->stop, 1);
 	pthread_join(pf->thread, NULL);
 	free(pf);
 	ctx->pf_in = NULL;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -65,10 +65,16 @@ def main():
     send(["!echo VX-AFTER", "vmap list -v", "vmap list | wc -l",
           "!echo VX-ALIVE", "exit"])
     try:
-        rest, _ = proc.communicate(timeout=300)
+        rest, _ = proc.communicate(timeout=120)
     except subprocess.TimeoutExpired:
+        # where it waits, for whoever reads the failure
+        bt = subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-ex",
+                             "thread apply all bt"], capture_output=True,
+                            text=True).stdout
         proc.kill()
-        print("%s: FAIL: crash hung after SIGINT" % label)
+        print("%s: FAIL: crash hung after SIGINT; its threads:\n%s" % (
+            label, "\n".join("    " + l for l in bt.splitlines()
+                             if l.startswith(("#", "Thread")))))
         return 1
     rest = rest.decode(errors="replace")
     after = rest[rest.find("VX-AFTER"):] if "VX-AFTER" in rest else ""
