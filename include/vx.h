@@ -191,6 +191,9 @@ struct vx_ctx {
 	/* read-ahead: the helper feeding this walk, or the one this
 	 * context is the helper's copy for (vx_prefetch.c) */
 	struct vx_prefetch *pf_in, *pf_out;
+	/* the last helper's memory (ring, cache), kept for the next one:
+	 * fresh pages cost a fault each, ~3 MiB of them a listing */
+	struct vx_prefetch *pf_spare;
 	uint64_t walk_pos;	/* start of the area the walk is at */
 	unsigned long ra_pages;	/* pages a helper read for this context */
 	bool long_walks;	/* a whole walk handed out many areas */

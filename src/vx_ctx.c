@@ -401,7 +401,7 @@ int vx_ctx_init(struct vx_ctx *ctx, const struct vx_ops *ops, void *priv)
 
 void vx_ctx_deinit(struct vx_ctx *ctx)
 {
-	vx_prefetch_stop(ctx);
+	vx_prefetch_release(ctx);
 	free(ctx->cache);
 	ctx->cache = NULL;
 	free(ctx->possible);

@@ -54,8 +54,10 @@ const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 /* read-ahead by a helper thread (vx_prefetch.c) */
 bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from);
 void vx_prefetch_stop(struct vx_ctx *ctx);
+void vx_prefetch_release(struct vx_ctx *ctx);
 unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
 				unsigned int *stale);
+bool vx_prefetch_behind(struct vx_prefetch *pf, uint64_t walk_pos);
 void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
 			 uint64_t walk_pos, unsigned int cache_slot);
 bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
@@ -67,6 +69,9 @@ bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,
 bool vx_caller_matches(struct vx_ctx *ctx, const struct vx_area *area,
 		       const char *name);
 uint64_t vx_area_pages(const struct vx_ctx *ctx, const struct vx_area *area);
+
+/* the reads of a whole walk only: the read-ahead helper's (vx_walk.c) */
+void vx_walk_reads(struct vx_ctx *ctx, unsigned int flags, uint64_t from);
 
 /* area classification (vx_walk.c) */
 void vx_area_classify(struct vx_ctx *ctx, struct vx_area *area);

@@ -39,7 +39,10 @@
 #define NAPS_MAX	2000	/* 100 ms without room: the command is gone */
 #define WAIT_NS		5000	/* VMAP_EXT_READAHEAD=wait: the command's */
 #define WAITS_MAX	20000	/* wait for the helper, at most 100 ms */
-#define LOOK_EVERY	16	/* helper: command_pos read every 16 pages */
+#define LEAD		128	/* areas a helper that fell behind passes
+				 * over once it caught up */
+#define LOOK_EVERY	16	/* helper: command_pos read every 16 pages,
+				 * and every 16 areas while it is ahead */
 
 /*
  * What each thread writes sits in cache lines of its own: a line written
@@ -57,6 +60,8 @@ struct vx_prefetch {
 	alignas(64) struct vx_ctx shadow;	/* its copy of the context */
 	unsigned long room_to;		/* it may publish up to here */
 	unsigned long misses;
+	unsigned long areas;		/* vx_prefetch_behind() calls */
+	unsigned int skip;		/* areas left to pass over */
 	unsigned short cache_slot[RING];	/* 1 + its cache slot that
 						 * points to a ring page */
 	uint64_t command_seen;		/* command_pos, as last read */
@@ -166,6 +171,33 @@ unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
 	return pf->data[next % RING];
 }
 
+/*
+ * Helper: is its walk, at the area starting at WALK_POS, behind the
+ * command's?  The command has then read that area's pages, and the
+ * helper reads only what leads it on (the lists' vmap_areas) until it
+ * is ahead again: where the helper reads more slowly than the command
+ * works (a system call of several µs), the two share the reads instead
+ * of making each of them twice.
+ */
+bool vx_prefetch_behind(struct vx_prefetch *pf, uint64_t walk_pos)
+{
+	if (walk_pos < pf->command_seen) {
+		/* past it, go on so for a lead: racing the command for
+		 * the page it needs next saves it nothing */
+		pf->skip = LEAD;
+		pf->areas = 0;		/* look again once past it */
+		return true;
+	}
+	if (pf->skip) {
+		pf->skip--;
+		return true;
+	}
+	if (pf->areas++ % LOOK_EVERY == 0)
+		pf->command_seen = atomic_load_explicit(&pf->command_pos,
+							memory_order_relaxed);
+	return walk_pos < pf->command_seen;
+}
+
 /* Helper: the page just read into the ring page vx_prefetch_slot gave,
  * which its cache slot CACHE_SLOT - 1 now points to, is the command's. */
 void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
@@ -236,21 +268,11 @@ bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
 	return found;
 }
 
-static int skip_area(struct vx_ctx *ctx, const struct vx_area *area,
-		     void *arg)
-{
-	(void)ctx, (void)area, (void)arg;
-	return VX_OK;
-}
-
 static void *helper(void *arg)
 {
 	struct vx_prefetch *pf = arg;
 
-	vx_for_each_area_from(&pf->shadow, pf->flags, pf->from, skip_area,
-			      NULL);
-	free(pf->shadow.cache);
-	pf->shadow.cache = NULL;
+	vx_walk_reads(&pf->shadow, pf->flags, pf->from);
 	atomic_store(&pf->done, 1);
 	return NULL;
 }
@@ -296,10 +318,14 @@ static void hold_signals(sigset_t *old)
 static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 		 unsigned int flags, uint64_t from)
 {
+	struct vx_page_cache *cache = pf->shadow.cache;	/* a spare's */
+
 	pf->shadow = *ctx;
 	pf->shadow.ops = &helper_ops;
 	pf->shadow.priv = pf;
-	pf->shadow.cache = NULL;
+	pf->shadow.pf_in = pf->shadow.pf_spare = NULL;
+	pf->shadow.cache = cache;
+	vx_cache_flush(&pf->shadow);
 	pf->shadow.warn_seen = NULL;
 	pf->shadow.quiet = 1;
 	pf->shadow.pf_out = pf;
@@ -314,6 +340,8 @@ static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 	pf->command_seen = ctx->walk_pos;
 	pf->room_to = RING;
 	pf->misses = 0;
+	pf->areas = 0;
+	pf->skip = 0;
 	memset(pf->cache_slot, 0, sizeof(pf->cache_slot));
 	atomic_init(&pf->helper_pos, 0);
 	atomic_init(&pf->done, 0);
@@ -334,13 +362,16 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 	if (!worth_a_thread(ctx))
 		return false;
 	hold_signals(&old);
-	pf = aligned_alloc(4096, sizeof(*pf));
+	pf = ctx->pf_spare;
+	ctx->pf_spare = NULL;
+	if (!pf && (pf = aligned_alloc(4096, sizeof(*pf))))
+		pf->shadow.cache = NULL;
 	if (pf) {
 		init(pf, ctx, flags, from);
 		if (pthread_create(&pf->thread, NULL, helper, pf) == 0) {
 			ctx->pf_in = pf;
 		} else {
-			free(pf);
+			ctx->pf_spare = pf;
 			pf = NULL;
 		}
 	}
@@ -359,7 +390,22 @@ void vx_prefetch_stop(struct vx_ctx *ctx)
 	hold_signals(&old);
 	atomic_store(&pf->stop, 1);
 	pthread_join(pf->thread, NULL);
-	free(pf);
 	ctx->pf_in = NULL;
+	ctx->pf_spare = pf;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* End CTX's helper and free what is kept for the next one. */
+void vx_prefetch_release(struct vx_ctx *ctx)
+{
+	sigset_t old;
+
+	vx_prefetch_stop(ctx);
+	if (!ctx->pf_spare)
+		return;
+	hold_signals(&old);
+	free(ctx->pf_spare->shadow.cache);
+	free(ctx->pf_spare);
+	ctx->pf_spare = NULL;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -320,6 +320,7 @@ static int img_read_phys_alias(void *priv, uint64_t paddr, void *buf,
 	if (paddr >= (1ULL << 46) || len > (1ULL << 46) - paddr)
 		return -1;
 	img->phys_reads++;
+	img->page_reads += len == 4096;
 	return copy_out(img, paddr, IMG_DIRECT_MAP, buf, len);
 }
 

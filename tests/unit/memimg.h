@@ -54,6 +54,7 @@ struct img {
 	int nr_warn;
 	unsigned long reads;
 	unsigned long phys_reads;	/* img_ops_phys's physical reads */
+	unsigned long page_reads;	/* of them, whole pages (cache fills) */
 	bool fail_reads;	/* every read fails (fault injection) */
 };
 
