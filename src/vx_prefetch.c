@@ -5,11 +5,12 @@
  * A listing waits on the dump: each vmap_area and vm_struct slab page is
  * read once, at about 1 µs a page, and the next area's address is in the
  * page just read, so the reads cannot be issued early from one thread.
- * A helper thread runs the same walk on a copy of the context, ahead of
- * the command, and hands every page it reads over through a ring.  When
- * the command misses a page, it takes it from the ring if the helper has
- * put it there, and reads it itself otherwise: the helper can only save
- * reads, never change what is read.
+ * A helper thread walks the same lists on a copy of the context, ahead
+ * of the command, making only the walk's reads (vx_walk_reads), and
+ * hands every page it reads over through a ring.  When the command
+ * misses a page, it takes it from the ring if the helper has put it
+ * there, and reads it itself otherwise: the helper can only save reads,
+ * never change what is read.
  *
  * The helper touches no host state: it reads physical memory through
  * ops->read_phys_mt only (the host promises that one is safe on another
