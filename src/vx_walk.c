@@ -427,8 +427,15 @@ static void reads_advance(struct vx_ctx *ctx, struct vx_list *lst)
 		    lst->next > (uint64_t)l->va_list.off)
 			vx_kview(ctx, lst->next - l->va_list.off, copy,
 				 l->va_sz);
-		if (!range_ok(ctx, start, end))
-			continue;	/* the command skips it too */
+		/* the command skips it too, up to 64 in a row: an invalid
+		 * entry does not move prev_start, and one linked to itself
+		 * would come back up to max_areas times */
+		if (!range_ok(ctx, start, end)) {
+			if (++lst->skipped > 64)
+				break;
+			continue;
+		}
+		lst->skipped = 0;
 		if (start <= lst->prev_start && lst->prev_start)
 			break;
 		lst->prev_start = start;

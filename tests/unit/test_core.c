@@ -553,6 +553,39 @@ out:
 }
 
 /*
+ * The read-ahead helper's walk (vx_walk_reads) must end on damage as the
+ * command's does: an inverted vmap_area linked to itself came back up to
+ * max_areas times.  It straddles two pages here, so that every visit is
+ * a host read (img->reads) rather than a page-cache hit.
+ */
+static void test_reads_walk_bounded(enum img_era era)
+{
+	struct world w;
+	unsigned long before;
+	uint64_t fake;
+
+	world_build(&w, era, 4, 0xf);
+	fake = ((w.img.brk + 8191) & ~4095ULL) - 32;
+	w.img.brk = fake + 128;
+	img_w64(&w.img, fake, V + 0x40000);
+	img_w64(&w.img, fake + 8, V + 0x40000 - P);	/* inverted */
+	img_w64(&w.img, fake + 40, fake + 40);		/* next: itself */
+	img_w64(&w.img, w.va[0] + 40, fake + 40);
+	if (world_ctx(&w)) {
+		CHECK(0, "era %s init: %s", era_name(era), w.ctx.err);
+		goto out;
+	}
+	w.ctx.max_areas = 100000;	/* a regression ends, and fails */
+	before = w.img.reads;
+	vx_walk_reads(&w.ctx, VX_WALK_ALL, 0);
+	CHECK(w.img.reads - before < 1000, "era %s: the helper's walk read "
+	      "%lu times around an inverted self-loop", era_name(era),
+	      w.img.reads - before);
+out:
+	world_free(&w);
+}
+
+/*
  * Damage that leaves a valid-looking list: two neighbours swapped
  * (A -> C -> B -> D, prev links consistent) and a list cut short
  * (B -> head).  Every area must still come out, in order, named.
@@ -1540,6 +1573,7 @@ int main(int argc, char **argv)
 		test_block_regions(era);
 		test_read_block(era);
 		test_corrupt_list(era);
+		test_reads_walk_bounded(era);
 		test_find_from(era);
 		test_bad_start(era, false);
 		test_tree_broken(era);
