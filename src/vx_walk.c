@@ -259,6 +259,15 @@ static bool list_cut(struct vx_ctx *ctx, struct vx_list *lst)
 	return true;
 }
 
+/*
+ * Could LINK be a vmap_area's list member?  A link at or below the
+ * member's offset would be area 0, which callers take for the end.
+ */
+static bool link_ok(const struct vx_layout *l, uint64_t link)
+{
+	return link > (uint64_t)l->va_list.off && !(link & 7);
+}
+
 /* Address of the next vmap_area, 0 at the end (lst->done then set). */
 static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 {
@@ -289,9 +298,7 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 			lst->done = true;
 			return 0;
 		}
-		/* a link at or below the member's offset would be area 0,
-		 * which callers take for the end */
-		if (link <= (uint64_t)l->va_list.off || (link & 7)) {
+		if (!link_ok(l, link)) {
 			list_stop(ctx, lst, "broken link", link);
 			continue;
 		}
@@ -310,7 +317,7 @@ static bool list_goes_back(struct vx_ctx *ctx, const struct vx_list *lst,
 	const void *next;
 
 	if (!can_fall_back(ctx, lst) || link == lst->head ||
-	    link <= (uint64_t)l->va_list.off || (link & 7) ||
+	    !link_ok(l, link) ||
 	    !(next = vx_kview(ctx, link - l->va_list.off, copy, l->va_sz)))
 		return false;
 	next_start = vx_get(next, l->va_start);
@@ -424,7 +431,7 @@ static void reads_advance(struct vx_ctx *ctx, struct vx_list *lst)
 		vm = vx_get(buf, l->va_vm);
 		/* the command looks one entry further (list_goes_back) */
 		if (!lst->tree && lst->next != lst->head &&
-		    lst->next > (uint64_t)l->va_list.off)
+		    link_ok(l, lst->next))
 			vx_kview(ctx, lst->next - l->va_list.off, copy,
 				 l->va_sz);
 		/* the command skips it too, up to 64 in a row: an invalid
