@@ -123,8 +123,8 @@ STAMP_RE = re.compile(r"VXSTAMP(\d+\.\d+)")
 def session(case, pre, timed, tmp, timeout=3600, tries=4):
     """One crash session: extend, PRE, stamp, TIMED, stamp, exit.
     Returns (wall s, maxrss KiB, time between the stamps s, output).
-    A start-up that aborts (crash 8.0.2 on 6.12, depending on its working
-    directory's name) is retried in another directory (check.crash_once)."""
+    crash 8.0.2 on 6.12 runs with heapfix.c preloaded, and a start-up
+    that aborts all the same is retried elsewhere (check.crash_start)."""
     cmdfile = os.path.join(tmp, "cmds")
     with open(cmdfile, "w") as f:
         f.write("\n".join(["extend %s" % case.so] + pre + [STAMP] + timed +

@@ -59,8 +59,9 @@ PAGE = 4096
 MAX_OUTPUT = 4 << 20                # bytes of a session's output files kept
 
 # crash flags per kernel: 6.1 in full mode and in --minimal (own
-# page-table walk); 6.12 only --minimal, crash 8.0.2 aborts in its own
-# start-up on most full-mode attempts (tests/e2e/run.sh)
+# page-table walk); 6.12 only --minimal, which needs no module layout
+# crash 8.0.2 predates (sessions run with e2e.crash_env(): heapfix.c
+# where crash 8.0.2 would damage its heap)
 MODES = {"6.1": ["", "--minimal"], "6.12": ["--minimal"]}
 
 
@@ -647,6 +648,8 @@ def crash_session(args, k, mode, vmcore, out, cmds):
         try:
             rc = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, cwd=out,
+                                env=e2e.crash_env(args.crash,
+                                                  os.path.dirname(k.vmlinux)),
                                 timeout=args.timeout).returncode
         except subprocess.TimeoutExpired:
             rc = None

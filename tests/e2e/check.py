@@ -10,6 +10,8 @@ vmap_ext captured earlier.
 usage: check.py DUMPDIR SO [--crash CRASH] [--flags FLAGS] [--label L]
 """
 import argparse
+import functools
+import hashlib
 import os
 import random
 import shutil
@@ -197,12 +199,12 @@ def parse_kmem_v(path):
 # ---- the crash session --------------------------------------------------------
 
 def retry_dir(out, attempt):
-    """Where attempt ATTEMPT runs.  crash 8.0.2's start-up heap corruption
-    on 6.4+ dumps depends on the length of its working directory's name:
-    measured, 11 to 25 characters abort on the 6.12 fixture and 11 to 54
-    on the 50,000-area one, while 10 or fewer, and 62 or more, start on
-    both.  So: OUT itself, then a short directory of /tmp (9 characters),
-    then a long one under OUT, then another short one."""
+    """Where attempt ATTEMPT runs: OUT itself, then a short directory of
+    /tmp (9 characters), then a long one under OUT, then another short
+    one.  Whether crash 8.0.2's damaged heap (heapfix.c, preloaded by
+    crash_env() where it is needed) aborts depends on the length of the
+    working directory's name, so a start-up that dies all the same is
+    retried in a directory of another length."""
     if attempt % 2:
         while True:
             cwd = "/tmp/%04x" % random.getrandbits(16)
@@ -214,6 +216,72 @@ def retry_dir(out, attempt):
     cwd = os.path.join(out, "retry" + "-" * 64) if attempt else out
     os.makedirs(cwd, exist_ok=True)
     return cwd
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@functools.lru_cache(maxsize=None)
+def crash_release(argv):
+    """(major, minor, patch) that the crash run by ARGV (a tuple) says it
+    is, None if `crash --version` names no release."""
+    try:
+        out = subprocess.run(list(argv) + ["--version"],
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=60,
+                             stdin=subprocess.DEVNULL).stdout.decode(
+                                 errors="replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"^crash (\d+)\.(\d+)\.(\d+)", out, re.M)
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+@functools.lru_cache(maxsize=None)
+def kernel_has_symbol(dump, name):
+    """Whether DUMP's vmlinux has the symbol NAME: from the System.map
+    beside it, else from its own symbol table."""
+    vmlinux = os.path.realpath(os.path.join(dump, "vmlinux"))
+    try:
+        with open(os.path.join(os.path.dirname(vmlinux), "System.map")) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        lines = subprocess.run(["nm", vmlinux], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL).stdout.decode(
+                                   errors="replace").splitlines()
+    return any(line.split()[-1:] == [name] for line in lines)
+
+
+def heapfix_so():
+    """heapfix.c built once into the cache, keyed by its source."""
+    src = os.path.join(HERE, "heapfix.c")
+    key = hashlib.sha256(open(src, "rb").read()).hexdigest()[:12]
+    cache = os.environ.get("VX_CACHE", "/var/cache/vmap_ext")
+    so = os.path.join(cache, "heapfix-%s.so" % key)
+    if not os.path.exists(so):
+        os.makedirs(cache, exist_ok=True)
+        tmp = "%s.%d" % (so, os.getpid())
+        subprocess.run(["gcc", "-std=c11", "-O2", "-Wall", "-Werror",
+                        "-shared", "-fPIC", "-o", tmp, src], check=True)
+        os.replace(tmp, so)
+    return so
+
+
+def crash_env(crash, dump):
+    """The environment CRASH runs in on DUMP: this one, with heapfix.so
+    preloaded where crash's own start-up would damage its heap (a
+    release before 8.0.3 on a kernel with struct pcpu_hot, 6.2+; see
+    heapfix.c)."""
+    env = dict(os.environ)
+    release = crash_release(tuple(shlex.split(crash)
+                                  if isinstance(crash, str) else crash))
+    if release and release < (8, 0, 3) and \
+            kernel_has_symbol(os.path.abspath(dump), "pcpu_hot"):
+        # after a preloaded sanitizer runtime, which must come first
+        # (asan-e2e.sh): its malloc then stays in charge
+        env["LD_PRELOAD"] = " ".join(
+            filter(None, [env.get("LD_PRELOAD"), heapfix_so()]))
+    return env
 
 
 def crash_once(crash, flags, dump, cmdfile, out, attempt=0, timeout=600):
@@ -228,7 +296,8 @@ def crash_once(crash, flags, dump, cmdfile, out, attempt=0, timeout=600):
     try:
         res = subprocess.run(argv, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, timeout=timeout,
-                             stdin=subprocess.DEVNULL, cwd=cwd)
+                             stdin=subprocess.DEVNULL, cwd=cwd,
+                             env=crash_env(crash, dump))
         rc, text = res.returncode, res.stdout.decode(errors="replace")
     except subprocess.TimeoutExpired as e:
         rc = None
@@ -243,7 +312,7 @@ def crash_once(crash, flags, dump, cmdfile, out, attempt=0, timeout=600):
 
 def crash_died(rc, text):
     """crash aborted or was killed (heap corruption, a signal), which
-    8.0.2 does at random while starting on 6.4+ dumps."""
+    8.0.2 does at random on 6.2+ dumps unless heapfix.c is preloaded."""
     return rc < 0 or rc >= 128 or any(
         w in text for w in ("corrupted", "Segmentation fault", "Aborted",
                             "free(): ", "malloc(): "))
@@ -252,8 +321,8 @@ def crash_died(rc, text):
 def crash_start(crash, flags, dump, cmdfile, out, retries, timeout=600,
                 log=None):
     """crash_once until vmap_ext is loaded: an aborted start-up (crash
-    8.0.2 on 6.4+ dumps, heap corruption before any extension loads) is
-    retried in another directory; a clean refusal ("invalid structure
+    8.0.2 on 6.2+ dumps, heap corruption before any extension loads, if
+    heapfix.c did not prevent it) is retried in another directory; a clean refusal ("invalid structure
     member offset", "not SMP") is the same every time and is not.
     LOG(attempt, output) sees every attempt.  Returns (rc, output,
     attempts, seconds of the last attempt); rc None: timed out."""

@@ -46,7 +46,8 @@ def main():
         os.path.join(args.dump, "vmlinux"), os.path.join(args.dump, "vmcore")]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            cwd="/tmp")
+                            cwd="/tmp", env=check.crash_env(args.crash,
+                                                            args.dump))
 
     def send(lines):
         proc.stdin.write(("\n".join(lines) + "\n").encode())

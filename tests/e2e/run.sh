@@ -44,10 +44,9 @@ session() { # $1 host label, $2 crash, $3 so, $4 kernel=dumpdir
 	local v=${4%%=*} dir=${4#*=} label rc=0 cmp_dir kf
 	label="$v/$1"
 	# Full mode.  crash 8.0.2 predates the 6.4 module layout, so 6.4+
-	# kernels with modules may need --no_modules; on 6.12 it also dies
-	# in its own start-up (heap corruption before any extension loads,
-	# depending on its working directory's name: check.py retries
-	# elsewhere).  The -tiny variant (SLUB_TINY) is one crash opens in
+	# kernels with modules may need --no_modules; on 6.2+ it also
+	# damages its own heap in its start-up (check.py preloads
+	# heapfix.c into it there, and retries a start-up that dies).  The -tiny variant (SLUB_TINY) is one crash opens in
 	# full mode only with --no_kmem_cache.
 	# crash finds a QEMU dump's KASLR offset only when told to look
 	kf=""

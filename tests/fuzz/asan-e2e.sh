@@ -34,10 +34,11 @@ LIBASAN=$(gcc -print-file-name=libasan.so)
 LOGS=$(mktemp -d /tmp/vx-asan-e2e.XXXXXX)
 # crash leaks by design (detect_leaks=0); its embedded gdb frees memory
 # of its own operator new with free() (alloc_dealloc_mismatch=0); crash
-# 8.0.2's x86_64_init() reads 4096 bytes into a 1-byte buffer on 6.4+
-# dumps (the start-up heap corruption tests/e2e/run.sh retries): ASan
-# reports it and, with halt_on_error=0, lets crash go on as it does
-# without ASan, so full mode is judged there too.  Every report is in a
+# 8.0.2's x86_64_post_init() reads 8 KiB into a malloc(0) buffer on
+# 6.2+ dumps (the start-up heap corruption tests/e2e/heapfix.c prevents
+# elsewhere; this script's LD_PRELOAD replaces heapfix.so, and ASan's
+# malloc would take its place anyway): ASan reports it and, with
+# halt_on_error=0, lets crash go on, so full mode is judged there too.  Every report is in a
 # file and judged below.
 # UBSan's reports (and anything else on stderr) are also copied to a file
 # per session: with libasan preloaded they do not follow log_path

@@ -32,8 +32,8 @@ def chroot(suite):
 
 def session(crash, flags, dump, cmds, cwd, attempt=0):
     """(seconds, output) of one crash session; ATTEMPT > 0 runs it in a
-    working directory of another length (check.crash_once: crash 8.0.2's
-    start-up on 6.12 dumps depends on it)."""
+    working directory of another length (check.crash_once, which also
+    preloads heapfix.c where crash 8.0.2 needs it)."""
     cmdfile = os.path.join(cwd, "cmds")
     with open(cmdfile, "w") as f:
         f.write("\n".join(cmds + ["exit"]) + "\n")
