@@ -21,7 +21,10 @@ vmap list -s
 vmap read $(printf '%x' $((0x$block + 4096 - 32))) 96
 exit
 CMDS
-echo "demo: crash -s $flags $dir/vmlinux $dir/vmcore" >&2
+# crash 8.0.2 damages its own heap in its start-up on 6.2+ dumps unless
+# tests/e2e/heapfix.c is preloaded (docs/TESTING.md)
+preload=$(/usr/bin/python3 "$ROOT/tests/e2e/heapfix.py" "$dir")
+echo "demo: ${preload:+LD_PRELOAD=$preload }crash -s $flags $dir/vmlinux $dir/vmcore" >&2
 # shellcheck disable=SC2086
-crash -s $flags "$dir/vmlinux" "$dir/vmcore" -i "$cmds" 2>&1 |
+LD_PRELOAD=$preload crash -s $flags "$dir/vmlinux" "$dir/vmcore" -i "$cmds" 2>&1 |
 	grep -v -e '^bt: ' -e '^$'

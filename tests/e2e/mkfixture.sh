@@ -455,19 +455,21 @@ fi
 log "$(grep -c . "$DDIR/check.txt") check lines OK ($DDIR/check.txt)"
 
 # ---- crash check: which crash flags open this dump --------------------------
-# crash 8.0.2 (Debian 12): 6.1 opens in full mode. 6.12 does not, with or
-# without --no_modules/--no_panic, DWARF5 or DWARF4 (gdb 10.2 segfaults or
-# the heap gets corrupted); only --minimal works (log, sym, rd of kernel
-# image symbols, rd -p; no vmalloc/direct-map translation).
+# crash 8.0.2 (Debian 12): 6.1 opens in full mode; 6.12 with --no_modules,
+# and only with heapfix.c preloaded (heapfix.py says when): without it the
+# start-up damages crash's heap, which may abort then or later.  --minimal
+# opens every dump (log, sym, rd of kernel image symbols, rd -p; no
+# vmalloc/direct-map translation).
 crash_try() { # $@ = extra crash flags; prints crash output
-	local cmdf
+	local cmdf preload
+	preload=$(/usr/bin/python3 "$HERE/heapfix.py" "$DDIR") || return 1
 	cmdf=$(mktemp)
 	if [ "${1:-}" = "--minimal" ]; then
 		printf 'sym free_vmap_area_root\nsym _stext\nlog\nexit\n' >"$cmdf"
 	else
 		printf 'sys\nexit\n' >"$cmdf"
 	fi
-	(cd "$DDIR" && timeout 300 crash -s "$@" vmlinux vmcore -i "$cmdf" </dev/null 2>&1)
+	(cd "$DDIR" && LD_PRELOAD=$preload timeout 300 crash -s "$@" vmlinux vmcore -i "$cmdf" </dev/null 2>&1)
 	local rc=$?
 	rm -f "$cmdf"
 	return $rc
