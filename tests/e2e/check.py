@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE = 4096
 MASK = (1 << 64) - 1
 failures = []
@@ -218,9 +219,6 @@ def retry_dir(out, attempt):
     return cwd
 
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
 @functools.lru_cache(maxsize=None)
 def crash_release(argv):
     """(major, minor, patch) that the crash run by ARGV (a tuple) says it
@@ -322,8 +320,9 @@ def crash_start(crash, flags, dump, cmdfile, out, retries, timeout=600,
                 log=None):
     """crash_once until vmap_ext is loaded: an aborted start-up (crash
     8.0.2 on 6.2+ dumps, heap corruption before any extension loads, if
-    heapfix.c did not prevent it) is retried in another directory; a clean refusal ("invalid structure
-    member offset", "not SMP") is the same every time and is not.
+    heapfix.c did not prevent it) is retried in another directory; a
+    clean refusal ("invalid structure member offset", "not SMP") is the
+    same every time and is not.
     LOG(attempt, output) sees every attempt.  Returns (rc, output,
     attempts, seconds of the last attempt); rc None: timed out."""
     for attempt in range(retries):
