@@ -351,8 +351,10 @@ def run_crash(args, dump, cmds, out):
             f.write(text)
     text = ""
     for flags in args.flags.split("|"):
-        rc, text, _, _ = crash_start(args.crash, flags, dump, cmdfile, out,
-                                     args.retries, log=log)
+        rc, text, attempts, _ = crash_start(args.crash, flags, dump,
+                                            cmdfile, out, args.retries,
+                                            log=log)
+        args.retried += attempts - 1
         if rc is None:
             check(False, "crash session timed out")
             return text
@@ -427,11 +429,12 @@ def main():
                     "here (to compare full mode with --minimal)")
     ap.add_argument("--allow-startup-failure", action="store_true",
                     help="crash failing before loading vmap_ext is not a "
-                    "failure of vmap (known crash 8.0.2 bug on 6.4+)")
+                    "failure of vmap (crash 8.0.2 on 7.2: 'not SMP')")
     ap.add_argument("--retries", type=int, default=1,
                     help="start-up attempts per flag set ('|' separates "
                     "alternative flag sets in --flags)")
     args = ap.parse_args()
+    args.retried = 0
     label = args.label or os.path.basename(args.dump.rstrip("/"))
     out = tempfile.mkdtemp(prefix="vx-e2e-")
 
@@ -842,12 +845,16 @@ def main():
                 shutil.copy(p(name), os.path.join(args.save, name))
 
     print("%s: %d checks, %d failed; %d vmallocinfo rows matched of %d, "
-          "%d list rows, %d kmem -v rows, %d reads (crash -s %s; %s)" % (
+          "%d list rows, %d kmem -v rows, %d reads (crash -s %s%s; %s%s)" % (
               label, checks, len(failures), matched, len(vmi), len(rows),
               len(kmem), len(reads), args.used_flags,
+              " with heapfix.so" if "heapfix" in crash_env(
+                  args.crash, args.dump).get("LD_PRELOAD", "") else "",
               "dump read through crash" if os.environ.get(
                   "VMAP_EXT_READMEM") else
-              "dump read directly, %s pages read ahead" % ra_pages))
+              "dump read directly, %s pages read ahead" % ra_pages,
+              "; %d start-ups died and were retried" % args.retried
+              if args.retried else ""))
     # crash's own kmem -v, where it fails (8.0.2 on 6.12): its error,
     # next to the rows vmap list matched on the same dump
     if "--minimal" not in args.used_flags and not kmem and \
