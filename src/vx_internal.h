@@ -60,8 +60,10 @@ unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
 bool vx_prefetch_behind(struct vx_prefetch *pf, uint64_t walk_pos);
 void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
 			 uint64_t walk_pos, unsigned int cache_slot);
-bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
-		      uint64_t walk_pos);
+const unsigned char *vx_prefetch_take(struct vx_ctx *ctx, uint64_t page,
+				      unsigned int cache_slot);
+void vx_cache_keep(struct vx_ctx *ctx, unsigned int cache_slot,
+		   const unsigned char *ring_page);
 bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
 
 bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,

@@ -215,17 +215,32 @@ static const unsigned char *cached_page(struct vx_ctx *ctx, uint64_t vaddr)
 
 	if (c->slot[idx].page == page)
 		return c->slot[idx].data;
-	data = c->own[idx];
-	if (ctx->pf_in && vx_prefetch_take(ctx->pf_in, page, c->own[idx],
-					   ctx->walk_pos))
+	/* a page from the helper's ring is read there, in place */
+	data = ctx->pf_in ? vx_prefetch_take(ctx, page, idx + 1) : NULL;
+	if (data)
 		ctx->ra_pages++;
 	else if (ctx->pf_out)
 		data = helper_fill(ctx, page, idx);
-	else if (kread_uncached(ctx, page, c->own[idx], 4096))
-		data = NULL;
+	else if (!kread_uncached(ctx, page, c->own[idx], 4096))
+		data = c->own[idx];
 	c->slot[idx].page = data ? page : 0;
 	c->slot[idx].data = data;
 	return data;
+}
+
+/*
+ * The read-ahead ring will write RING_PAGE again: if cache slot
+ * CACHE_SLOT still reads it in place, the slot keeps a copy.
+ */
+void vx_cache_keep(struct vx_ctx *ctx, unsigned int cache_slot,
+		   const unsigned char *ring_page)
+{
+	struct vx_page_cache *c = ctx->cache;
+
+	if (!c || c->slot[cache_slot].data != ring_page)
+		return;
+	memcpy(c->own[cache_slot], ring_page, 4096);
+	c->slot[cache_slot].data = c->own[cache_slot];
 }
 
 static bool cacheable(struct vx_ctx *ctx, uint64_t vaddr, size_t len)

@@ -34,7 +34,17 @@
 
 #include "vx_internal.h"
 
-#define RING		512	/* pages the helper may run ahead: 2 MiB */
+/* (smaller in the unit tests under ThreadSanitizer, which then go
+ * round the ring many times a walk) */
+#ifndef VX_PF_RING
+#define VX_PF_RING	512
+#define VX_PF_HOLD	256
+#endif
+#define RING		VX_PF_RING	/* ring entries: 2 MiB */
+#define HOLD		VX_PF_HOLD	/* entries the command may still
+					 * read in place once past them;
+					 * the helper runs up to RING - HOLD
+					 * pages ahead */
 #define WINDOW		64	/* ring entries one miss looks through */
 #define NAP_NS		50000	/* the helper's wait for room in the ring */
 #define NAPS_MAX	2000	/* 100 ms without room: the command is gone */
@@ -73,6 +83,9 @@ struct vx_prefetch {
 	alignas(64) atomic_ulong consumed;	/* entries it is past */
 	atomic_uint_least64_t command_pos;	/* its walk_pos at its last miss */
 	atomic_int stop;		/* also the helper's, giving up */
+	unsigned long released;		/* entries below it not held */
+	unsigned short held[RING];	/* 1 + its cache slot that points
+					 * to the ring page in place */
 	/* the ring: an entry is the helper's until published, then the
 	 * command's until consumed */
 	alignas(64) struct {
@@ -134,7 +147,8 @@ static bool room(struct vx_prefetch *pf, unsigned long next)
 
 	while (next >= pf->room_to) {
 		pf->room_to = atomic_load_explicit(&pf->consumed,
-						   memory_order_acquire) + RING;
+						   memory_order_acquire) +
+			      RING - HOLD;
 		if (next < pf->room_to)
 			break;
 		if (helper_stopped(pf))
@@ -226,27 +240,49 @@ static void wait_for_helper(struct vx_prefetch *pf, uint64_t walk_pos)
 		    atomic_load(&pf->done) || helper_stopped(pf) ||
 		    atomic_load_explicit(&pf->produced, memory_order_acquire) -
 		    atomic_load_explicit(&pf->consumed,
-					 memory_order_relaxed) >= RING)
+					 memory_order_relaxed) >= RING - HOLD)
 			return;
 		nanosleep(&nap, NULL);
 	}
 }
 
 /*
- * Command: PAGE, missed at walk position WALK_POS, from the ring into
- * DST, if the helper has put it there.  Entries the helper made at an
+ * Command: its cache may go on reading ring pages in place for HOLD
+ * entries after it passed them (the helper writes a ring page again only
+ * RING entries later, and runs at most RING - HOLD ahead).  Before it
+ * says it is past entry END, what it still holds below END - HOLD goes
+ * into its own pages (vx_cache_keep), where its cache still has it.
+ */
+static void release(struct vx_ctx *ctx, struct vx_prefetch *pf,
+		    unsigned long end)
+{
+	for (; pf->released + HOLD < end; pf->released++) {
+		unsigned int i = pf->released % RING;
+
+		if (pf->held[i])
+			vx_cache_keep(ctx, pf->held[i] - 1, pf->data[i]);
+		pf->held[i] = 0;
+	}
+}
+
+/*
+ * Command: PAGE, missed at walk position ctx->walk_pos, in the ring, if
+ * the helper has put it there: the ring page, which the command's cache
+ * slot CACHE_SLOT - 1 will point to.  Entries the helper made at an
  * earlier position are behind the command (the helper started late, or
  * re-read a page its own cache had lost): passed over.
  */
-bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
-		      uint64_t walk_pos)
+const unsigned char *vx_prefetch_take(struct vx_ctx *ctx, uint64_t page,
+				      unsigned int cache_slot)
 {
+	struct vx_prefetch *pf = ctx->pf_in;
+	uint64_t walk_pos = ctx->walk_pos;
 	unsigned long pos = atomic_load_explicit(&pf->consumed,
 						 memory_order_relaxed);
 	unsigned long end = atomic_load_explicit(&pf->produced,
 						 memory_order_acquire);
+	const unsigned char *found = NULL;
 	unsigned long i;
-	bool found = false;
 
 	atomic_store_explicit(&pf->command_pos, walk_pos,
 			      memory_order_relaxed);
@@ -260,11 +296,12 @@ bool vx_prefetch_take(struct vx_prefetch *pf, uint64_t page, void *dst,
 	for (i = pos; i < end && i - pos < WINDOW; i++) {
 		if (pf->ent[i % RING].page != page)
 			continue;
-		memcpy(dst, pf->data[i % RING], 4096);
+		found = pf->data[i % RING];
+		pf->held[i % RING] = cache_slot;
 		pos = i + 1;
-		found = true;
 		break;
 	}
+	release(ctx, pf, pos);
 	atomic_store_explicit(&pf->consumed, pos, memory_order_release);
 	return found;
 }
@@ -339,7 +376,9 @@ static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 	atomic_init(&pf->stop, 0);
 	atomic_init(&pf->command_pos, ctx->walk_pos);
 	pf->command_seen = ctx->walk_pos;
-	pf->room_to = RING;
+	pf->room_to = RING - HOLD;
+	pf->released = 0;
+	memset(pf->held, 0, sizeof(pf->held));
 	pf->misses = 0;
 	pf->areas = 0;
 	pf->skip = 0;
@@ -391,6 +430,8 @@ void vx_prefetch_stop(struct vx_ctx *ctx)
 	hold_signals(&old);
 	atomic_store(&pf->stop, 1);
 	pthread_join(pf->thread, NULL);
+	/* the next helper writes these ring pages again */
+	release(ctx, pf, pf->released + HOLD + RING);
 	ctx->pf_in = NULL;
 	ctx->pf_spare = pf;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
