@@ -29,6 +29,7 @@
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +61,8 @@
  * by one and read by the other moves between the CPUs on every write.
  */
 struct vx_prefetch {
+	/* the ring's pages: the entries' data, below */
+	alignas(4096) unsigned char data[RING][4096];
 	/* set before the helper starts, then only read */
 	pthread_t thread;
 	const struct vx_ops *host;	/* the command's ops and priv */
@@ -92,7 +95,6 @@ struct vx_prefetch {
 		uint64_t page;		/* kernel virtual address */
 		uint64_t pos;		/* the helper's walk_pos at the read */
 	} ent[RING];
-	alignas(4096) unsigned char data[RING][4096];
 };
 
 static int helper_read(void *priv, uint64_t kvaddr, void *buf, size_t len)
@@ -389,6 +391,24 @@ static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 		   !strcmp(getenv("VMAP_EXT_READAHEAD"), "wait");
 }
 
+#define HUGE_PAGE	(2UL << 20)
+
+/*
+ * The ring's pages on huge pages where the kernel has them (madvise
+ * mode): both threads go through a new ring page with every page taken.
+ */
+static struct vx_prefetch *alloc_ring(void)
+{
+	size_t size = (sizeof(struct vx_prefetch) + HUGE_PAGE - 1) &
+		      ~(HUGE_PAGE - 1);
+	struct vx_prefetch *pf = aligned_alloc(HUGE_PAGE, size);
+
+	if (pf)
+		madvise(pf->data, sizeof(pf->data) & ~(HUGE_PAGE - 1),
+			MADV_HUGEPAGE);
+	return pf;
+}
+
 /*
  * Start a helper walking FLAGS' lists from the area at FROM on, ahead of
  * CTX's walk there, if it can help.  True if one runs.  (The helper
@@ -404,7 +424,7 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from)
 	hold_signals(&old);
 	pf = ctx->pf_spare;
 	ctx->pf_spare = NULL;
-	if (!pf && (pf = aligned_alloc(4096, sizeof(*pf))))
+	if (!pf && (pf = alloc_ring()))
 		pf->shadow.cache = NULL;
 	if (pf) {
 		init(pf, ctx, flags, from);
