@@ -62,8 +62,8 @@ void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
 			 uint64_t walk_pos, unsigned int cache_slot);
 const unsigned char *vx_prefetch_take(struct vx_ctx *ctx, uint64_t page,
 				      unsigned int cache_slot);
-void vx_cache_keep(struct vx_ctx *ctx, unsigned int cache_slot,
-		   const unsigned char *ring_page);
+void vx_cache_forget(struct vx_ctx *ctx, unsigned int cache_slot,
+		     const unsigned char *ring_page);
 bool vx_cpu_possible(const struct vx_ctx *ctx, unsigned int cpu);
 
 bool vx_area_wanted(struct vx_ctx *ctx, const struct vx_list_opts *opts,

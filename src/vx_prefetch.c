@@ -252,8 +252,8 @@ static void wait_for_helper(struct vx_prefetch *pf, uint64_t walk_pos)
  * Command: its cache may go on reading ring pages in place for HOLD
  * entries after it passed them (the helper writes a ring page again only
  * RING entries later, and runs at most RING - HOLD ahead).  Before it
- * says it is past entry END, what it still holds below END - HOLD goes
- * into its own pages (vx_cache_keep), where its cache still has it.
+ * says it is past entry END, its cache forgets what it still reads in
+ * place below END - HOLD (vx_cache_forget).
  */
 static void release(struct vx_ctx *ctx, struct vx_prefetch *pf,
 		    unsigned long end)
@@ -262,7 +262,7 @@ static void release(struct vx_ctx *ctx, struct vx_prefetch *pf,
 		unsigned int i = pf->released % RING;
 
 		if (pf->held[i])
-			vx_cache_keep(ctx, pf->held[i] - 1, pf->data[i]);
+			vx_cache_forget(ctx, pf->held[i] - 1, pf->data[i]);
 		pf->held[i] = 0;
 	}
 }
