@@ -44,28 +44,92 @@ static unsigned long area_pages(const struct vx_ctx *ctx,
 
 /*
  * Rows are formatted by hand: with 50,000 areas, fprintf's format parsing
- * was most of the time `vmap list` spent in its own code.  Each helper
- * right-aligns (or, with LEFT, left-aligns) in WIDTH columns at P and
- * returns the end.
+ * was most of the time `vmap list` spent in its own code, and then the
+ * digit-by-digit loops that replaced it were.  Each helper right-aligns
+ * (or, with LEFT, left-aligns) in WIDTH columns at P and returns the end.
  */
+
+/* The 16 hex digits of VAL at DST, eight at a time in a register: its
+ * nibbles spread to bytes, each made its digit without a branch. */
+static inline __attribute__((always_inline)) void
+hex16(char *dst, uint64_t val)
+{
+	for (int half = 0; half < 2; half++) {
+		uint64_t x = half ? (uint32_t)val : val >> 32, ten;
+
+		x = ((x & 0xffff0000ULL) << 16) | (x & 0xffffULL);
+		x = ((x & 0x0000ff000000ff00ULL) << 8) |
+		    (x & 0x000000ff000000ffULL);
+		x = ((x & 0x00f000f000f000f0ULL) << 4) |
+		    (x & 0x000f000f000f000fULL);
+		/* 1 in each byte whose nibble is 10 or more */
+		ten = ((x + 0x0606060606060606ULL) >> 4) &
+		      0x0101010101010101ULL;
+		x += 0x3030303030303030ULL + ten * ('a' - '0' - 10);
+		/* the lowest nibble is in the lowest byte: the last digit */
+		x = __builtin_bswap64(x);
+		memcpy(dst + 8 * half, &x, 8);
+	}
+}
+
+static inline __attribute__((always_inline)) char *
+put_hex(char *p, uint64_t val, int width)
+{
+	int n = val ? (67 - __builtin_clzll(val)) / 4 : 1;
+	char digits[16];
+
+	for (; width > n; width--)
+		*p++ = ' ';
+	if (n == 16) {
+		hex16(p, val);
+		return p + 16;
+	}
+	hex16(digits, val);
+	for (int i = 16 - n; i < 16; i++)
+		*p++ = digits[i];
+	return p;
+}
+
+static const char two_digits[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+/* decimal: two digits a division */
+static inline __attribute__((always_inline)) char *
+put_dec(char *p, uint64_t val, int width)
+{
+	static const uint64_t pow10[] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL,
+		10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	int n = 1;
+	char *q;
+
+	while (n < 20 && val >= pow10[n])
+		n++;
+	for (; width > n; width--)
+		*p++ = ' ';
+	q = p + n;
+	for (; val >= 100; val /= 100) {
+		q -= 2;
+		memcpy(q, two_digits + 2 * (val % 100), 2);
+	}
+	if (val >= 10)
+		memcpy(q - 2, two_digits + 2 * val, 2);
+	else
+		q[-1] = '0' + val;
+	return p + n;
+}
+
 static inline __attribute__((always_inline)) char *
 put_num(char *p, uint64_t val, unsigned int base, int width)
 {
-	int n = 1;
-	char *end;
-
-	/* count the digits, then write them from the last: no reversal */
-	if (base == 16)
-		n = val ? (67 - __builtin_clzll(val)) / 4 : 1;
-	else
-		for (uint64_t rest = val / base; rest; rest /= base)
-			n++;
-	for (; width > n; width--)
-		*p++ = ' ';
-	end = p + n;
-	for (char *q = end; q > p; val /= base)
-		*--q = "0123456789abcdef"[val % base];
-	return end;
+	return base == 16 ? put_hex(p, val, width) : put_dec(p, val, width);
 }
 
 static inline __attribute__((always_inline)) char *

@@ -520,6 +520,55 @@ out:
 }
 
 /* corruptions: every walk must end, report, and keep what it can */
+/*
+ * Every row's numbers as printf formats them: the hand-made formatting
+ * of list_row() (SWAR hex, two decimal digits a division) against libc.
+ */
+static void test_print_rows(enum img_era era)
+{
+	struct vx_list_opts opts = { .node = -1 };
+	struct collected col = { .nr = 0 };
+	char *out = NULL, want[160], vm[20];
+	size_t len = 0;
+	struct world w;
+	FILE *mem;
+	int i;
+
+	world_build(&w, era, 4, 0xf);
+	if (world_ctx(&w)) {
+		CHECK(0, "era %s: init: %s", era_name(era), w.ctx.err);
+		goto out;
+	}
+	vx_for_each_area(&w.ctx, VX_WALK_ALL, collect_cb, &col);
+	mem = open_memstream(&out, &len);
+	CHECK(vx_print_list(&w.ctx, mem, &opts) == VX_OK, "print list");
+	fclose(mem);
+	for (i = 0; i < col.nr; i++) {
+		const struct vx_area *area = &col.areas[i];
+		int n = 0;
+
+		if (area->vm)
+			snprintf(vm, sizeof(vm), "%16llx",
+				 (unsigned long long)area->vm);
+		else
+			snprintf(vm, sizeof(vm), "%16s", "-");
+		if (era == ERA_69)
+			n = snprintf(want, sizeof(want), "%4d  ",
+				     area->node < 0 ? 0 : area->node);
+		snprintf(want + n, sizeof(want) - n,
+			 "%16llx  %s  %16llx - %16llx  %10llu  ",
+			 (unsigned long long)area->va, vm,
+			 (unsigned long long)area->start,
+			 (unsigned long long)area->end,
+			 (unsigned long long)(area->end - area->start));
+		CHECK(strstr(out, want), "era %s: no row starting\n%s\nin\n%s",
+		      era_name(era), want, out);
+	}
+	free(out);
+out:
+	world_free(&w);
+}
+
 static void test_corrupt_list(enum img_era era)
 {
 	struct collected col = { .nr = 0 };
@@ -1570,6 +1619,7 @@ int main(int argc, char **argv)
 	for (era = ERA_61; era <= ERA_69; era++) {
 		test_readahead(era);
 		test_list_era(era);
+		test_print_rows(era);
 		test_block_regions(era);
 		test_read_block(era);
 		test_corrupt_list(era);
