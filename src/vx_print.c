@@ -149,10 +149,39 @@ put_str(char *p, const char *str, int width, bool left)
 	return p;
 }
 
+/* TYPE, left-aligned in 13 columns and a space: one 16-byte copy */
+static char *put_kind(char *p, enum vx_kind kind)
+{
+	const char *name = vx_kind_name(kind);
+	size_t len = strlen(name);
+	char field[16];
+
+	if (len > 13)
+		return put_str(put_str(p, name, 0, false), " ", 0, false);
+	memset(field, ' ', sizeof(field));
+	memcpy(field, name, len);
+	memcpy(p, field, sizeof(field));
+	return p + 14;
+}
+
+/* CALLER: symbolized straight into the row; its hex if no symbol */
+static char *put_caller(struct vx_ctx *ctx, char *p, size_t room,
+			const struct vx_area *area)
+{
+	if (!area->vm_valid || !area->vm_caller)
+		return put_str(p, "-", 0, false);
+	ctx->ops->symbolize(ctx->priv, area->vm_caller, p, room);
+	if (!p[0])
+		return put_hex(p, area->vm_caller, 0);
+	return p + strnlen(p, room - 1);
+}
+
 static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
 		     const struct vx_block *blk)
 {
-	char caller[128] = "-", row[64 + 5 * HEX + sizeof(caller) + 48];
+	/* the caller's symbol gets at most CALLER_MAX bytes */
+	enum { CALLER_MAX = 128 };
+	char row[64 + 5 * HEX + CALLER_MAX + 48];
 	char *p = row;
 	unsigned long pages = 0;
 
@@ -161,13 +190,6 @@ static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
 	else if (area->kind != VX_K_LAZY && area->kind != VX_K_TRANSIENT &&
 		 area->kind != VX_K_VMAP_BLOCK)
 		pages = area_pages(ctx, area);
-	if (area->vm_valid && area->vm_caller) {
-		ctx->ops->symbolize(ctx->priv, area->vm_caller, caller,
-				    sizeof(caller));
-		if (!caller[0])
-			snprintf(caller, sizeof(caller), "%" PRIx64,
-				 area->vm_caller);
-	}
 	if (ctx->era == VX_ERA_NODES) {
 		p = put_num(p, area->node < 0 ? 0 : area->node, 10, 4);
 		p = put_str(p, "", 2, false);
@@ -183,11 +205,10 @@ static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
 	p = put_str(p, "", 2, false);
 	p = put_num(p, area->end - area->start, 10, 10);
 	p = put_str(p, "", 2, false);
-	p = put_str(p, vx_kind_name(area->kind), 13, true);
-	p = put_str(p, "", 1, false);
+	p = put_kind(p, area->kind);
 	p = pages || blk ? put_num(p, pages, 10, 6) : put_str(p, "-", 6, false);
 	p = put_str(p, "", 2, false);
-	p = put_str(p, caller, 0, false);
+	p = put_caller(ctx, p, CALLER_MAX, area);
 	if (area->vm_valid && area->vm_phys_addr) {
 		p = put_str(p, " phys=", 0, false);
 		p = put_num(p, area->vm_phys_addr, 16, 0);

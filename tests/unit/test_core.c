@@ -528,11 +528,11 @@ static void test_print_rows(enum img_era era)
 {
 	struct vx_list_opts opts = { .node = -1 };
 	struct collected col = { .nr = 0 };
-	char *out = NULL, want[160], vm[20];
+	char *out = NULL, *row, want[160], vm[20];
+	int i, callers = 0;
 	size_t len = 0;
 	struct world w;
 	FILE *mem;
-	int i;
 
 	world_build(&w, era, 4, 0xf);
 	if (world_ctx(&w)) {
@@ -556,14 +556,27 @@ static void test_print_rows(enum img_era era)
 			n = snprintf(want, sizeof(want), "%4d  ",
 				     area->node < 0 ? 0 : area->node);
 		snprintf(want + n, sizeof(want) - n,
-			 "%16llx  %s  %16llx - %16llx  %10llu  ",
+			 "%16llx  %s  %16llx - %16llx  %10llu  %-13s ",
 			 (unsigned long long)area->va, vm,
 			 (unsigned long long)area->start,
 			 (unsigned long long)area->end,
-			 (unsigned long long)(area->end - area->start));
-		CHECK(strstr(out, want), "era %s: no row starting\n%s\nin\n%s",
+			 (unsigned long long)(area->end - area->start),
+			 vx_kind_name(area->kind));
+		row = strstr(out, want);
+		CHECK(row, "era %s: no row starting\n%s\nin\n%s",
 		      era_name(era), want, out);
+		if (!row || !area->vm_valid || !area->vm_caller)
+			continue;
+		/* the caller ends the row, or comes before " phys=" */
+		snprintf(want, sizeof(want), "  caller_%llx+0x10%s",
+			 (unsigned long long)area->vm_caller,
+			 area->vm_phys_addr ? " phys=" : "\n");
+		CHECK(strstr(row, want) && strstr(row, want) < strchr(row, '\n') + 1,
+		      "era %s: row of %llx without \"%s\"", era_name(era),
+		      (unsigned long long)area->start, want);
+		callers++;
 	}
+	CHECK(callers > 0, "era %s: no row with a caller", era_name(era));
 	free(out);
 out:
 	world_free(&w);
