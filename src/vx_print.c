@@ -149,18 +149,33 @@ put_str(char *p, const char *str, int width, bool left)
 	return p;
 }
 
-/* TYPE, left-aligned in 13 columns and a space: one 16-byte copy */
+/*
+ * TYPE, left-aligned in 13 columns and a space: one 16-byte copy from
+ * the names made so once (rows are printed by one thread only; copying
+ * a name into a padded field per row stalled on the field's reload).
+ */
 static char *put_kind(char *p, enum vx_kind kind)
 {
+	static char column[VX_K_NR][16];
+	static bool ready;
 	const char *name = vx_kind_name(kind);
-	size_t len = strlen(name);
-	char field[16];
 
-	if (len > 13)
-		return put_str(put_str(p, name, 0, false), " ", 0, false);
-	memset(field, ' ', sizeof(field));
-	memcpy(field, name, len);
-	memcpy(p, field, sizeof(field));
+	if (!ready) {
+		for (int k = 0; k < VX_K_NR; k++) {
+			const char *str = vx_kind_name(k);
+			size_t len = strlen(str);
+
+			memset(column[k], ' ', sizeof(column[k]));
+			if (len <= 13)
+				memcpy(column[k], str, len);
+			else
+				column[k][0] = '\0';
+		}
+		ready = true;
+	}
+	if (kind >= VX_K_NR || !column[kind][0])
+		return put_str(put_str(p, name, 13, true), " ", 0, false);
+	memcpy(p, column[kind], 16);
 	return p + 14;
 }
 
