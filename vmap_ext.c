@@ -108,29 +108,36 @@ static int crash_translate(void *priv, uint64_t addr, uint64_t *paddr)
 
 static struct {
 	uint64_t addr;
-	char str[96];
+	size_t len;
+	char str[128];
 } sym_cache[SYM_CACHE];
 
-static void crash_symbolize(void *priv, uint64_t addr, char *buf, size_t len)
+static size_t crash_symbolize(void *priv, uint64_t addr, char *buf,
+			      size_t len)
 {
 	unsigned int slot = (addr ^ (addr >> 12)) % SYM_CACHE;
 	char sym[BUFSIZE];
+	size_t n;
 
 	(void)priv;
-	if (addr && sym_cache[slot].addr == addr && len) {
-		size_t n = strnlen(sym_cache[slot].str, len - 1);
-
+	if (!len)
+		return 0;
+	if (addr && sym_cache[slot].addr == addr) {
+		n = sym_cache[slot].len < len - 1 ? sym_cache[slot].len :
+						     len - 1;
 		memcpy(buf, sym_cache[slot].str, n);
 		buf[n] = '\0';
-		return;
+		return n;
 	}
 	buf[0] = '\0';
 	if (!value_to_symstr(addr, sym, 16) || !sym[0])
-		return;
+		return 0;
 	/* as the kernel's %pS: "func+0x0" at a symbol's first byte */
 	snprintf(buf, len, "%s%s", sym, strchr(sym, '+') ? "" : "+0x0");
 	sym_cache[slot].addr = addr;
 	snprintf(sym_cache[slot].str, sizeof(sym_cache[slot].str), "%s", buf);
+	sym_cache[slot].len = strlen(sym_cache[slot].str);
+	return strlen(buf);
 }
 
 static int crash_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)

@@ -38,8 +38,9 @@ struct vx_ops {
 		      long *offset, long *size);
 	/* Page-table translation: 0 mapped, 1 not mapped, <0 unknown. */
 	int (*translate)(void *priv, uint64_t kvaddr, uint64_t *paddr);
-	/* "func+0xoff" for a text address; empty string if unknown. */
-	void (*symbolize)(void *priv, uint64_t addr, char *buf, size_t len);
+	/* "func+0xoff" for a text address; empty string if unknown.
+	 * Returns its length. */
+	size_t (*symbolize)(void *priv, uint64_t addr, char *buf, size_t len);
 	/* Optional: VMALLOC_START / VMALLOC_END as the host knows them. */
 	int (*vmalloc_range)(void *priv, uint64_t *start, uint64_t *end);
 	/* Optional: value of an enumerator (NR_VMALLOC &c.). */

@@ -117,12 +117,13 @@ static int helper_translate(void *priv, uint64_t kvaddr, uint64_t *paddr)
 	return -1;
 }
 
-static void helper_symbolize(void *priv, uint64_t addr, char *buf,
-			     size_t len)
+static size_t helper_symbolize(void *priv, uint64_t addr, char *buf,
+			       size_t len)
 {
 	(void)priv, (void)addr;
 	if (len)
 		buf[0] = '\0';
+	return 0;
 }
 
 static int helper_stopped(void *priv)

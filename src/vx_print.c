@@ -185,10 +185,11 @@ static char *put_caller(struct vx_ctx *ctx, char *p, size_t room,
 {
 	if (!area->vm_valid || !area->vm_caller)
 		return put_str(p, "-", 0, false);
-	ctx->ops->symbolize(ctx->priv, area->vm_caller, p, room);
-	if (!p[0])
+	size_t len = ctx->ops->symbolize(ctx->priv, area->vm_caller, p, room);
+
+	if (!len)
 		return put_hex(p, area->vm_caller, 0);
-	return p + strnlen(p, room - 1);
+	return p + (len < room ? len : room - 1);
 }
 
 static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,

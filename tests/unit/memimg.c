@@ -252,10 +252,13 @@ static int img_translate(void *priv, uint64_t addr, uint64_t *paddr)
 	return 0;
 }
 
-static void img_symbolize(void *priv, uint64_t addr, char *buf, size_t len)
+static size_t img_symbolize(void *priv, uint64_t addr, char *buf, size_t len)
 {
 	(void)priv;
+	if (!len)
+		return 0;
 	snprintf(buf, len, "caller_%llx+0x10", (unsigned long long)addr);
+	return strlen(buf);
 }
 
 static int img_vmalloc_range(void *priv, uint64_t *start, uint64_t *end)
