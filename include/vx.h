@@ -206,6 +206,10 @@ struct vx_ctx {
 	uint32_t *warn_seen;		/* hash set of warnings said */
 	unsigned int warn_seen_size;	/* power of two */
 	int quiet;			/* > 0: warnings are dropped */
+	/* output held back (a listing's batch of rows): written out
+	 * before a warning, which belongs after the rows before it */
+	void (*flush_out)(void *arg);
+	void *flush_arg;
 	char err[VX_ERRLEN];
 };
 

@@ -58,6 +58,8 @@ void vx_warn(struct vx_ctx *ctx, const char *fmt, ...)
 	if (ctx->quiet || vx_seen(ctx, msg))
 		return;
 	ctx->nr_warnings++;
+	if (ctx->flush_out)
+		ctx->flush_out(ctx->flush_arg);
 	if (ctx->ops->warn)
 		ctx->ops->warn(ctx->priv, msg);
 }

@@ -172,6 +172,9 @@ struct vx_page_cache {
 
 void vx_cache_flush(struct vx_ctx *ctx)
 {
+	/* a command cut off by a longjmp (Ctrl-C) left its batch of rows,
+	 * on its stack, as the output to write before a warning */
+	ctx->flush_out = NULL;
 	vx_prefetch_stop(ctx);
 	if (ctx->cache)
 		memset(ctx->cache->slot, 0, sizeof(ctx->cache->slot));

@@ -369,6 +369,7 @@ static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 	vx_cache_flush(&pf->shadow);
 	pf->shadow.warn_seen = NULL;
 	pf->shadow.quiet = 1;
+	pf->shadow.flush_out = NULL;
 	pf->shadow.pf_out = pf;
 	pf->host = ctx->ops;
 	pf->host_priv = ctx->priv;

@@ -192,13 +192,13 @@ static char *put_caller(struct vx_ctx *ctx, char *p, size_t room,
 	return p + (len < room ? len : room - 1);
 }
 
-static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
-		     const struct vx_block *blk)
+/* the caller's symbol gets at most CALLER_MAX bytes of a row */
+enum { CALLER_MAX = 128, ROW_MAX = 64 + 5 * HEX + CALLER_MAX + 48 };
+
+/* One row at P, which has ROW_MAX bytes; returns its end. */
+static char *list_row(struct vx_ctx *ctx, char *p, const struct vx_area *area,
+		      const struct vx_block *blk)
 {
-	/* the caller's symbol gets at most CALLER_MAX bytes */
-	enum { CALLER_MAX = 128 };
-	char row[64 + 5 * HEX + CALLER_MAX + 48];
-	char *p = row;
 	unsigned long pages = 0;
 
 	if (blk)
@@ -230,8 +230,7 @@ static void list_row(struct vx_ctx *ctx, FILE *fp, const struct vx_area *area,
 		p = put_num(p, area->vm_phys_addr, 16, 0);
 	}
 	*p++ = '\n';
-	/* rows are written from one thread: no stdio lock per row */
-	fwrite_unlocked(row, 1, p - row, fp);
+	return p;
 }
 
 static int region_row(const struct vx_vb_region *reg, void *arg)
@@ -278,11 +277,31 @@ static void block_rows(FILE *fp, const struct vx_block *blk,
 	vx_block_for_each_region(blk, region_row, fp);
 }
 
+/*
+ * Rows go out in batches of up to 16 KiB, one fwrite() each: a write
+ * per row, into stdio's buffer, cost a tenth of a listing.  Whatever
+ * else the listing prints (a vmap_block's regions, a warning) writes
+ * the batch out first.
+ */
+#define BATCH	16384
+
 struct list_state {
 	FILE *fp;
 	const struct vx_list_opts *opts;
 	unsigned long shown;
+	size_t used;
+	char batch[BATCH];
 };
+
+static void batch_flush(void *arg)
+{
+	struct list_state *st = arg;
+
+	/* rows are written from one thread: no stdio lock */
+	if (st->used)
+		fwrite_unlocked(st->batch, 1, st->used, st->fp);
+	st->used = 0;
+}
 
 int vx_check_list_opts(struct vx_ctx *ctx, const struct vx_list_opts *opts)
 {
@@ -334,10 +353,15 @@ static int list_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 	}
 	if (st->shown++ == 0)
 		list_header(ctx, st->fp);
-	list_row(ctx, st->fp, area, have_blk ? &blk : NULL);
+	if (BATCH - st->used < ROW_MAX)
+		batch_flush(st);
+	st->used = list_row(ctx, st->batch + st->used, area,
+			    have_blk ? &blk : NULL) - st->batch;
 	if (have_blk) {
-		if (st->opts->regions || st->opts->have_addr)
+		if (st->opts->regions || st->opts->have_addr) {
+			batch_flush(st);
 			block_rows(st->fp, &blk, st->opts);
+		}
 		vx_block_release(&blk);
 	}
 	return st->opts->have_addr ? VX_STOP : VX_OK;
@@ -346,12 +370,20 @@ static int list_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 int vx_print_list(struct vx_ctx *ctx, FILE *fp,
 		  const struct vx_list_opts *opts)
 {
-	struct list_state st = { .fp = fp, .opts = opts };
+	struct list_state st;
 	int ret;
 
+	st.fp = fp;
+	st.opts = opts;
+	st.shown = 0;
+	st.used = 0;
+	ctx->flush_out = batch_flush;
+	ctx->flush_arg = &st;
 	ret = vx_for_each_area_from(ctx, VX_WALK_ALL,
 				    opts->have_addr ? opts->addr : 0,
 				    list_cb, &st);
+	batch_flush(&st);
+	ctx->flush_out = NULL;
 	if (ret)
 		return ret;
 	if (opts->have_addr && !st.shown)

@@ -582,6 +582,49 @@ out:
 	world_free(&w);
 }
 
+/* warnings into the listing's own stream, as crash's adapter does */
+static FILE *warn_fp;
+
+static void warn_inline(void *priv, const char *msg)
+{
+	(void)priv;
+	fprintf(warn_fp, "WARN %s\n", msg);
+}
+
+/*
+ * Rows go out in batches: a warning about a damaged list must still come
+ * after the rows of the areas walked before it, and before the ones the
+ * walk gives after it (here from the rb-tree).
+ */
+static void test_print_warning_order(void)
+{
+	struct vx_list_opts opts = { .node = -1 };
+	struct vx_ops ops;
+	char *out = NULL, *warn, *first;
+	size_t len = 0;
+	struct world w;
+
+	world_build(&w, ERA_61, 4, 0xf);
+	img_w64(&w.img, w.va[5] + 40, w.va[0] + 40);
+	if (world_ctx(&w)) {
+		CHECK(0, "init: %s", w.ctx.err);
+		goto out;
+	}
+	ops = *w.ctx.ops;
+	ops.warn = warn_inline;
+	w.ctx.ops = &ops;
+	warn_fp = open_memstream(&out, &len);
+	vx_print_list(&w.ctx, warn_fp, &opts);
+	fclose(warn_fp);
+	warn = strstr(out, "WARN ");
+	first = strstr(out, " - ");
+	CHECK(warn && first && first < warn && strstr(warn, " - "),
+	      "warning not between the rows around it:\n%s", out);
+	free(out);
+out:
+	world_free(&w);
+}
+
 static void test_corrupt_list(enum img_era era)
 {
 	struct collected col = { .nr = 0 };
@@ -1653,6 +1696,7 @@ int main(int argc, char **argv)
 	test_derived_slack();
 	test_percpu_hash();
 	test_print();
+	test_print_warning_order();
 	test_node_opt_pre69();
 	test_corrupt_values();
 	test_fuzz_flips();
