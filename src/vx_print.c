@@ -158,7 +158,6 @@ static char *put_kind(char *p, enum vx_kind kind)
 {
 	static char column[VX_K_NR][16];
 	static bool ready;
-	const char *name = vx_kind_name(kind);
 
 	if (!ready) {
 		for (int k = 0; k < VX_K_NR; k++) {
@@ -174,7 +173,8 @@ static char *put_kind(char *p, enum vx_kind kind)
 		ready = true;
 	}
 	if (kind >= VX_K_NR || !column[kind][0])
-		return put_str(put_str(p, name, 13, true), " ", 0, false);
+		return put_str(put_str(p, vx_kind_name(kind), 13, true), " ",
+			       0, false);
 	memcpy(p, column[kind], 16);
 	return p + 14;
 }
@@ -183,10 +183,11 @@ static char *put_kind(char *p, enum vx_kind kind)
 static char *put_caller(struct vx_ctx *ctx, char *p, size_t room,
 			const struct vx_area *area)
 {
+	size_t len;
+
 	if (!area->vm_valid || !area->vm_caller)
 		return put_str(p, "-", 0, false);
-	size_t len = ctx->ops->symbolize(ctx->priv, area->vm_caller, p, room);
-
+	len = ctx->ops->symbolize(ctx->priv, area->vm_caller, p, room);
 	if (!len)
 		return put_hex(p, area->vm_caller, 0);
 	return p + (len < room ? len : room - 1);
@@ -370,7 +371,7 @@ static int list_cb(struct vx_ctx *ctx, const struct vx_area *area, void *arg)
 int vx_print_list(struct vx_ctx *ctx, FILE *fp,
 		  const struct vx_list_opts *opts)
 {
-	struct list_state st;
+	struct list_state st;	/* its batch needs no zeroing */
 	int ret;
 
 	st.fp = fp;

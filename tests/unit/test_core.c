@@ -519,7 +519,6 @@ out:
 	world_free(&w);
 }
 
-/* corruptions: every walk must end, report, and keep what it can */
 /*
  * Every row's numbers as printf formats them: the hand-made formatting
  * of list_row() (SWAR hex, two decimal digits a division) against libc.
@@ -625,6 +624,7 @@ out:
 	world_free(&w);
 }
 
+/* corruptions: every walk must end, report, and keep what it can */
 static void test_corrupt_list(enum img_era era)
 {
 	struct collected col = { .nr = 0 };
