@@ -646,8 +646,16 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags, uint64_t from,
  * The k-way merge: a binary min-heap of the lists still going, keyed by
  * their current entry's start (ties: the lower list index, i.e. node
  * order), so that 128 nodes cost 7 comparisons an area, not 256.  The
- * keys sit in the heap itself, away from the lists' tree stacks.
+ * keys sit in the heap itself, away from the lists' tree stacks.  Up to
+ * VX_MERGE_SCAN_MAX lists (a machine of a few CPUs: its nodes' busy and
+ * lazy lists) a scan of them all picks the next instead: the heap's
+ * branches, taken one way or the other at every end of a node's run,
+ * cost more there than the scan's few comparisons.
  */
+#ifndef VX_MERGE_SCAN_MAX
+#define VX_MERGE_SCAN_MAX	8	/* (the unit tests try 0: all heap) */
+#endif
+
 struct merge_ent {
 	uint64_t start;
 	unsigned int idx;	/* into walk->lists */
@@ -714,6 +722,28 @@ static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
 	return VX_OK;
 }
 
+/* Few lists, in any order: the first to the top, the limit the next. */
+static void merge_scan(struct merge *m)
+{
+	uint64_t second = UINT64_MAX;
+	unsigned int i, top = 0;
+	struct merge_ent ent;
+
+	for (i = 1; i < m->nr; i++) {
+		if (merge_before(&m->heap[i], &m->heap[top])) {
+			if (m->heap[top].start < second)
+				second = m->heap[top].start;
+			top = i;
+		} else if (m->heap[i].start < second) {
+			second = m->heap[i].start;
+		}
+	}
+	ent = m->heap[0];
+	m->heap[0] = m->heap[top];
+	m->heap[top] = ent;
+	m->limit = second;
+}
+
 /* The top list LST moved on (its start only grows) or ended. */
 static void merge_next(struct merge *m, const struct vx_list *lst)
 {
@@ -725,8 +755,11 @@ static void merge_next(struct merge *m, const struct vx_list *lst)
 		m->heap[0] = m->heap[--m->nr];
 	else
 		m->heap[0].start = lst->cur.start;
-	if (m->nr)
-		merge_sift(m, 0);
+	if (m->nr <= VX_MERGE_SCAN_MAX) {
+		merge_scan(m);
+		return;
+	}
+	merge_sift(m, 0);
 	merge_set_limit(m);
 }
 
