@@ -82,10 +82,15 @@ struct vx_prefetch {
 	alignas(64) atomic_ulong produced;	/* entries published */
 	atomic_uint_least64_t helper_pos;	/* its walk_pos at its last read */
 	atomic_int done;			/* its walk is over */
-	/* the command's */
+	/* the command's, read by the helper */
 	alignas(64) atomic_ulong consumed;	/* entries it is past */
 	atomic_uint_least64_t command_pos;	/* its walk_pos at its last miss */
 	atomic_int stop;		/* also the helper's, giving up */
+	/* the command's alone: the helper at the head of the ring reads
+	 * consumed at every page, which takes that line to its CPU, and
+	 * the helper writes produced at every page */
+	alignas(64) unsigned long taken;	/* consumed, as it wrote it */
+	unsigned long seen;		/* produced, as it last read it */
 	unsigned long released;		/* entries below it not held */
 	unsigned short held[RING];	/* 1 + its cache slot that points
 					 * to the ring page in place */
@@ -269,42 +274,61 @@ static void release(struct vx_ctx *ctx, struct vx_prefetch *pf,
 }
 
 /*
+ * Command: the first of the entries *POS up to END that holds PAGE,
+ * after passing over those the helper made at an earlier position than
+ * WALK_POS (it started late, or re-read a page its own cache had lost);
+ * or END if none.  Looks through WINDOW entries at most (*POS + WINDOW,
+ * past them).
+ */
+static unsigned long find(const struct vx_prefetch *pf, uint64_t page,
+			  uint64_t walk_pos, unsigned long *pos,
+			  unsigned long end)
+{
+	unsigned long i;
+
+	while (*pos < end && pf->ent[*pos % RING].pos < walk_pos)
+		(*pos)++;
+	for (i = *pos; i < end && i - *pos < WINDOW; i++)
+		if (pf->ent[i % RING].page == page)
+			return i;
+	return i;
+}
+
+/*
  * Command: PAGE, missed at walk position ctx->walk_pos, in the ring, if
  * the helper has put it there: the ring page, which the command's cache
- * slot CACHE_SLOT - 1 will point to.  Entries the helper made at an
- * earlier position are behind the command (the helper started late, or
- * re-read a page its own cache had lost): passed over.
+ * slot CACHE_SLOT - 1 will point to.  It looks first among the entries
+ * it knew were published, and reads the helper's count again only if
+ * the page is not there.
  */
 const unsigned char *vx_prefetch_take(struct vx_ctx *ctx, uint64_t page,
 				      unsigned int cache_slot)
 {
 	struct vx_prefetch *pf = ctx->pf_in;
 	uint64_t walk_pos = ctx->walk_pos;
-	unsigned long pos = atomic_load_explicit(&pf->consumed,
-						 memory_order_relaxed);
-	unsigned long end = atomic_load_explicit(&pf->produced,
-						 memory_order_acquire);
+	unsigned long pos = pf->taken, i;
 	const unsigned char *found = NULL;
-	unsigned long i;
 
 	atomic_store_explicit(&pf->command_pos, walk_pos,
 			      memory_order_relaxed);
 	if (pf->wait) {
 		wait_for_helper(pf, walk_pos);
-		end = atomic_load_explicit(&pf->produced,
-					   memory_order_acquire);
+		pf->seen = atomic_load_explicit(&pf->produced,
+						memory_order_acquire);
 	}
-	while (pos < end && pf->ent[pos % RING].pos < walk_pos)
-		pos++;
-	for (i = pos; i < end && i - pos < WINDOW; i++) {
-		if (pf->ent[i % RING].page != page)
-			continue;
+	i = find(pf, page, walk_pos, &pos, pf->seen);
+	if (i == pf->seen) {
+		pf->seen = atomic_load_explicit(&pf->produced,
+						memory_order_acquire);
+		i = find(pf, page, walk_pos, &pos, pf->seen);
+	}
+	if (i < pf->seen && i - pos < WINDOW) {
 		found = pf->data[i % RING];
 		pf->held[i % RING] = cache_slot;
 		pos = i + 1;
-		break;
 	}
 	release(ctx, pf, pos);
+	pf->taken = pos;
 	atomic_store_explicit(&pf->consumed, pos, memory_order_release);
 	return found;
 }
@@ -381,6 +405,8 @@ static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 	atomic_init(&pf->command_pos, ctx->walk_pos);
 	pf->command_seen = ctx->walk_pos;
 	pf->room_to = RING - HOLD;
+	pf->taken = 0;
+	pf->seen = 0;
 	pf->released = 0;
 	memset(pf->held, 0, sizeof(pf->held));
 	pf->misses = 0;
