@@ -51,6 +51,7 @@ int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len);
 int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 		     size_t len);
+const void *vx_kpeek(struct vx_ctx *ctx, uint64_t vaddr);
 /* read-ahead by a helper thread (vx_prefetch.c) */
 bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from);
 void vx_prefetch_stop(struct vx_ctx *ctx);
@@ -58,6 +59,11 @@ void vx_prefetch_release(struct vx_ctx *ctx);
 unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
 				unsigned int *stale);
 bool vx_prefetch_behind(struct vx_prefetch *pf, uint64_t walk_pos);
+bool vx_prefetch_checks(const struct vx_prefetch *pf, unsigned int list);
+void vx_prefetch_checked(struct vx_prefetch *pf, unsigned int list,
+			 unsigned long count);
+unsigned long vx_prefetch_checked_to(struct vx_prefetch *pf,
+				     unsigned int list);
 void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
 			 uint64_t walk_pos, unsigned int cache_slot);
 const unsigned char *vx_prefetch_take(struct vx_ctx *ctx, uint64_t page,

@@ -272,6 +272,18 @@ const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 	return kread_uncached(ctx, vaddr, buf, len) ? NULL : buf;
 }
 
+/* VADDR in place if its page is in the cache already, else NULL. */
+const void *vx_kpeek(struct vx_ctx *ctx, uint64_t vaddr)
+{
+	uint64_t page = vaddr & ~4095ULL;
+	unsigned int idx = (page >> 12) % CACHE_PAGES;
+	struct vx_page_cache *c = ctx->cache;
+
+	if (!c || !page || c->slot[idx].page != page)
+		return NULL;
+	return c->slot[idx].data + (vaddr & 4095);
+}
+
 int vx_kread(struct vx_ctx *ctx, uint64_t vaddr, void *buf, size_t len)
 {
 	const void *src = vx_kview(ctx, vaddr, buf, len);

@@ -55,6 +55,7 @@
 				 * over once it caught up */
 #define LOOK_EVERY	16	/* helper: command_pos read every 16 pages,
 				 * and every 16 areas while it is ahead */
+#define LISTS		(2 * 128)	/* a walk's lists: 128 nodes at most */
 
 /*
  * What each thread writes sits in cache lines of its own: a line written
@@ -79,6 +80,9 @@ struct vx_prefetch {
 	unsigned short cache_slot[RING];	/* 1 + its cache slot that
 						 * points to a ring page */
 	uint64_t command_seen;		/* command_pos, as last read */
+	/* per list of the walk, when it started with it: the count of the
+	 * last entry the helper found in order after the one before */
+	alignas(64) atomic_ulong checked[LISTS];
 	alignas(64) atomic_ulong produced;	/* entries published */
 	atomic_uint_least64_t helper_pos;	/* its walk_pos at its last read */
 	atomic_int done;			/* its walk is over */
@@ -219,6 +223,34 @@ bool vx_prefetch_behind(struct vx_prefetch *pf, uint64_t walk_pos)
 		pf->command_seen = atomic_load_explicit(&pf->command_pos,
 							memory_order_relaxed);
 	return walk_pos < pf->command_seen;
+}
+
+/*
+ * Does the helper check the order of the walk's list LIST for the
+ * command?  When it walks it from the walk's start, as the command does:
+ * the command then leaves to it the look one entry ahead (at the end of
+ * a run of a node's areas a cache miss on an entry the command reaches
+ * only some runs later), and looks itself only where the helper has not
+ * been.
+ */
+bool vx_prefetch_checks(const struct vx_prefetch *pf, unsigned int list)
+{
+	return !pf->from && list < LISTS;
+}
+
+/* Helper: list LIST's entry COUNT (1 the first) follows the one before. */
+void vx_prefetch_checked(struct vx_prefetch *pf, unsigned int list,
+			 unsigned long count)
+{
+	atomic_store_explicit(&pf->checked[list], count,
+			      memory_order_relaxed);
+}
+
+/* Command: up to which entry the helper found list LIST in order. */
+unsigned long vx_prefetch_checked_to(struct vx_prefetch *pf,
+				     unsigned int list)
+{
+	return atomic_load_explicit(&pf->checked[list], memory_order_relaxed);
 }
 
 /* Helper: the page just read into the ring page vx_prefetch_slot gave,
@@ -384,6 +416,7 @@ static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 		 unsigned int flags, uint64_t from)
 {
 	struct vx_page_cache *cache = pf->shadow.cache;	/* a spare's */
+	unsigned int i;
 
 	pf->shadow = *ctx;
 	pf->shadow.ops = &helper_ops;
@@ -399,6 +432,8 @@ static void init(struct vx_prefetch *pf, struct vx_ctx *ctx,
 	pf->host_priv = ctx->priv;
 	pf->flags = flags;
 	pf->from = from;
+	for (i = 0; i < LISTS; i++)
+		atomic_init(&pf->checked[i], 0);
 	atomic_init(&pf->produced, 0);
 	atomic_init(&pf->consumed, 0);
 	atomic_init(&pf->stop, 0);

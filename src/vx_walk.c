@@ -38,6 +38,11 @@ struct vx_list {
 	int node;
 	enum vx_state state;
 	bool done;
+	unsigned int idx;	/* in the walk */
+	/* the read-ahead helper checks this list's order for the command
+	 * (vx_prefetch_checks): up to entry checked_to, as last read */
+	bool led;
+	unsigned long checked_to, ask_at;
 	struct vx_area cur;
 };
 
@@ -307,8 +312,30 @@ static uint64_t next_va(struct vx_ctx *ctx, struct vx_list *lst)
 	return 0;
 }
 
+/*
+ * Has the helper found LST's next entry in order after its current one?
+ * It has, if it went past it (it stops its walk of a list where the
+ * list goes back).  Asked again only every 16 entries where it has not.
+ */
+static bool helper_checked(struct vx_ctx *ctx, struct vx_list *lst)
+{
+	unsigned long next = lst->count + 1;
+
+	if (!lst->led)
+		return false;
+	if (lst->checked_to >= next)
+		return true;
+	if (next < lst->ask_at)
+		return false;
+	lst->checked_to = vx_prefetch_checked_to(ctx->pf_in, lst->idx);
+	if (lst->checked_to >= next)
+		return true;
+	lst->ask_at = next + 16;
+	return false;
+}
+
 /* Does LST's next entry start at or below START?  (List mode only.) */
-static bool list_goes_back(struct vx_ctx *ctx, const struct vx_list *lst,
+static bool list_goes_back(struct vx_ctx *ctx, struct vx_list *lst,
 			   uint64_t start)
 {
 	const struct vx_layout *l = &ctx->l;
@@ -317,13 +344,34 @@ static bool list_goes_back(struct vx_ctx *ctx, const struct vx_list *lst,
 	const void *next;
 
 	if (!can_fall_back(ctx, lst) || link == lst->head ||
-	    !link_ok(l, link) ||
+	    !link_ok(l, link) || helper_checked(ctx, lst) ||
 	    !(next = vx_kview(ctx, link - l->va_list.off, copy, l->va_sz)))
 		return false;
 	next_start = vx_get(next, l->va_start);
 	/* a damaged entry is skipped when its turn comes, not a reorder */
 	return range_ok(ctx, next_start, vx_get(next, l->va_end)) &&
 	       next_start <= start;
+}
+
+/*
+ * Where a list the helper checks jumps from VA to an entry that is not
+ * its neighbour (6.9+: to its node's next run of areas, after the other
+ * nodes' runs), that entry is read only a few runs later: fetched into
+ * the cache now, if its page is there.  (A list the command checks
+ * itself reads the entry at once.)
+ */
+static void fetch_run_start(struct vx_ctx *ctx, const struct vx_list *lst,
+			    uint64_t va)
+{
+	const struct vx_layout *l = &ctx->l;
+	uint64_t next = lst->next - l->va_list.off;
+	const char *entry;
+
+	if (!lst->led || next == va + l->va_sz || lst->next == lst->head ||
+	    !(entry = vx_kpeek(ctx, next)))
+		return;
+	__builtin_prefetch(entry);
+	__builtin_prefetch(entry + l->va_sz - 1);
 }
 
 /* Advance LST to its next valid entry; sets lst->done at the end. */
@@ -345,9 +393,11 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 			list_stop(ctx, lst, "vmap_area unreadable", va);
 			continue;
 		}
-		if (!lst->tree)
+		if (!lst->tree) {
 			lst->next = vx_get(buf, (struct vx_field){
 				l->va_list.off + l->lh_next.off, 8 });
+			fetch_run_start(ctx, lst, va);
+		}
 		memset(area, 0, sizeof(*area));
 		area->va = va;
 		area->start = vx_get(buf, l->va_start);
@@ -408,13 +458,17 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 /*
  * The read-ahead helper's advance (vx_walk_reads): only what finds the
  * next entry, reading what the command's list_advance() reads (the
- * entry, and the one after it).  Of its checks only those that end a
- * damaged list: the helper then reads no further there, and the
- * command's walk deals with the damage, reading itself.
+ * entry, and the one after it if the command looks at it).  Of its
+ * checks only those that end a damaged list: the helper then reads no
+ * further there, and the command's walk deals with the damage, reading
+ * itself.  An entry in order after the one before is counted for the
+ * command, which then need not look ahead to it (vx_prefetch_checks).
  */
 static void reads_advance(struct vx_ctx *ctx, struct vx_list *lst)
 {
 	const struct vx_layout *l = &ctx->l;
+	bool checks = ctx->pf_out && vx_prefetch_checks(ctx->pf_out,
+							 lst->idx);
 	unsigned char copy[VX_SCRATCH];
 	const void *buf;
 	uint64_t va, start, end, vm;
@@ -430,7 +484,7 @@ static void reads_advance(struct vx_ctx *ctx, struct vx_list *lst)
 		end = vx_get(buf, l->va_end);
 		vm = vx_get(buf, l->va_vm);
 		/* the command looks one entry further (list_goes_back) */
-		if (!lst->tree && lst->next != lst->head &&
+		if (!checks && !lst->tree && lst->next != lst->head &&
 		    link_ok(l, lst->next))
 			vx_kview(ctx, lst->next - l->va_list.off, copy,
 				 l->va_sz);
@@ -446,6 +500,8 @@ static void reads_advance(struct vx_ctx *ctx, struct vx_list *lst)
 		if (start <= lst->prev_start && lst->prev_start)
 			break;
 		lst->prev_start = start;
+		if (checks)
+			vx_prefetch_checked(ctx->pf_out, lst->idx, lst->count);
 		lst->cur.va = va;
 		lst->cur.start = start;
 		lst->cur.end = end;
@@ -619,6 +675,7 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags, uint64_t from,
 		}
 	}
 	for (i = 0; i < walk->nr; i++) {
+		walk->lists[i].idx = i;
 		walk->lists[i].tree = !!(flags & VX_WALK_TREE);
 		walk->lists[i].no_fallback = !!(flags & VX_WALK_STRICT);
 		if (walk->lists[i].tree && !walk->lists[i].root) {
@@ -786,6 +843,7 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 	struct vx_walk walk;
 	struct merge merge;
 	unsigned long n = 0;
+	unsigned int i;
 	bool helper = fn && !from && ctx->long_walks &&
 		      vx_prefetch_start(ctx, flags, 0);
 	int ret;
@@ -797,6 +855,9 @@ int vx_for_each_area_from(struct vx_ctx *ctx, unsigned int flags,
 		free(walk.lists);
 		goto out;
 	}
+	/* a helper from the walk's start checks the lists' order too */
+	for (i = 0; helper && i < walk.nr; i++)
+		walk.lists[i].led = true;
 	while (merge.nr) {
 		struct vx_list *lst = &walk.lists[merge.heap[0].idx];
 		struct vx_area area = lst->cur;
