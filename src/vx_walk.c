@@ -374,6 +374,31 @@ static void fetch_run_start(struct vx_ctx *ctx, const struct vx_list *lst,
 	__builtin_prefetch(entry + l->va_sz - 1);
 }
 
+/*
+ * AREA anew from the vmap_area VA read at BUF, every field set one by
+ * one: a memset() of its 128 bytes is a string store (rep stos), whose
+ * start-up cost a tenth of an area's walk.
+ */
+_Static_assert(sizeof(struct vx_area) == 128,
+	       "area_set() sets every field of struct vx_area");
+static void area_set(struct vx_area *area, uint64_t va, const void *buf,
+		     const struct vx_layout *l, const struct vx_list *lst)
+{
+	area->va = va;
+	area->start = vx_get(buf, l->va_start);
+	area->end = vx_get(buf, l->va_end);
+	area->vm = vx_get(buf, l->va_vm);
+	area->va_flags = vx_get(buf, l->va_flags);
+	area->node = lst->node;
+	area->state = lst->state;
+	area->kind = 0;
+	area->vm_valid = false;
+	area->vm_addr = area->vm_size = area->vm_flags = area->vm_pages = 0;
+	area->vm_phys_addr = area->vm_caller = area->vm_nr_pages = 0;
+	area->vm_page_order = 0;
+	area->vb = 0;
+}
+
 /* Advance LST to its next valid entry; sets lst->done at the end. */
 static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 {
@@ -398,14 +423,7 @@ static void list_advance(struct vx_ctx *ctx, struct vx_list *lst)
 				l->va_list.off + l->lh_next.off, 8 });
 			fetch_run_start(ctx, lst, va);
 		}
-		memset(area, 0, sizeof(*area));
-		area->va = va;
-		area->start = vx_get(buf, l->va_start);
-		area->end = vx_get(buf, l->va_end);
-		area->vm = vx_get(buf, l->va_vm);
-		area->va_flags = vx_get(buf, l->va_flags);
-		area->node = lst->node;
-		area->state = lst->state;
+		area_set(area, va, buf, l, lst);
 		if (!range_ok(ctx, area->start, area->end)) {
 			vx_warn(ctx, "vmap_area %llx: range %llx-%llx is "
 				"empty, inverted or larger than vmalloc "
