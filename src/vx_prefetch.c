@@ -250,6 +250,8 @@ void vx_prefetch_checked(struct vx_prefetch *pf, unsigned int list,
 unsigned long vx_prefetch_checked_to(struct vx_prefetch *pf,
 				     unsigned int list)
 {
+	if (!vx_prefetch_checks(pf, list))
+		return 0;
 	return atomic_load_explicit(&pf->checked[list], memory_order_relaxed);
 }
 
