@@ -216,8 +216,9 @@ static const unsigned char *cached_page(struct vx_ctx *ctx, uint64_t vaddr)
 	struct vx_page_cache *c = ctx->cache;
 	const unsigned char *data;
 
-	if (c->slot[idx].page == page)
-		return c->slot[idx].data;
+	/* (an empty or forgotten slot has page 0: never a hit for page 0) */
+	if ((data = vx_kpeek(ctx, page)))
+		return data;
 	/* a page from the helper's ring is read there, in place */
 	data = ctx->pf_in ? vx_prefetch_take(ctx, page, idx + 1) : NULL;
 	if (data)
