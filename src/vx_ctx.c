@@ -316,16 +316,16 @@ static int nodes_init(struct vx_ctx *ctx)
 		 * vmap_init_nodes() sets clamp(num_possible_cpus(), 1, 128);
 		 * anything else is corruption: use what the kernel would.
 		 */
-		if (val == 0 || val > 128) {
+		if (val == 0 || val > VX_NODES_MAX) {
 			unsigned int cpu, possible = 0;
 
 			for (cpu = 0; cpu < ctx->nr_cpu_ids; cpu++)
 				possible += vx_cpu_possible(ctx, cpu);
-			possible = possible > 128 ? 128 :
+			possible = possible > VX_NODES_MAX ? VX_NODES_MAX :
 				   possible ? possible : 1;
-			vx_warn(ctx, "nr_vmap_nodes %u out of range 1..128 "
+			vx_warn(ctx, "nr_vmap_nodes %u out of range 1..%u "
 				"(at %llx): walking %u nodes, as for %u "
-				"possible CPUs", val,
+				"possible CPUs", val, VX_NODES_MAX,
 				(unsigned long long)addr, possible, possible);
 			val = possible;
 		}

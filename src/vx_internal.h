@@ -52,6 +52,8 @@ int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 		     size_t len);
 const void *vx_kpeek(struct vx_ctx *ctx, uint64_t vaddr);
+/* vmap_init_nodes(): clamp(num_possible_cpus(), 1, 128) vmap nodes */
+#define VX_NODES_MAX	128
 /* read-ahead by a helper thread (vx_prefetch.c) */
 bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from);
 void vx_prefetch_stop(struct vx_ctx *ctx);

@@ -55,7 +55,7 @@
 				 * over once it caught up */
 #define LOOK_EVERY	16	/* helper: command_pos read every 16 pages,
 				 * and every 16 areas while it is ahead */
-#define LISTS		(2 * 128)	/* a walk's lists: 128 nodes at most */
+#define LISTS		(2 * VX_NODES_MAX)	/* a walk's lists at most */
 
 /*
  * What each thread writes sits in cache lines of its own: a line written
