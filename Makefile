@@ -20,9 +20,9 @@ BUILD ?= build
 SO ?= vmap_ext.so
 
 CORE_SRC := src/vx_ctx.c src/vx_walk.c src/vx_block.c src/vx_read.c \
-	    src/vx_print.c src/vx_dwarf.c src/vx_pgtable.c src/vx_elfmap.c src/vx_check.c src/vx_summary.c src/vx_page.c src/vx_owner.c \
+	    src/vx_print.c src/vx_dwarf.c src/vx_pgtable.c src/vx_elfmap.c src/vx_uring.c src/vx_check.c src/vx_summary.c src/vx_page.c src/vx_owner.c \
 	    src/vx_prefetch.c
-CORE_HDR := include/vx.h include/vx_flags.h include/vx_dwarf.h include/vx_elfmap.h \
+CORE_HDR := include/vx.h include/vx_flags.h include/vx_dwarf.h include/vx_elfmap.h include/vx_uring.h \
 	    src/vx_internal.h
 CORE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC \
 	       -fvisibility=hidden -Iinclude -Isrc

@@ -187,6 +187,21 @@ static int file_read_phys(void *priv, uint64_t paddr, void *buf, size_t len)
 	return vx_map ? vx_elfmap_read(vx_map, paddr, buf, len) : -1;
 }
 
+/* ... a batch of them, in one system call where it can (io_uring). */
+static void file_read_phys_batch(void *priv, struct vx_phys_read *rd,
+				 unsigned int n)
+{
+	unsigned int i;
+
+	(void)priv;
+	if (vx_map) {
+		vx_elfmap_read_batch(vx_map, rd, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		rd[i].ret = -1;
+}
+
 /* Back to crash's reads; WHY replaces the reason unless NULL. */
 static void map_drop(const char *why)
 {
@@ -345,6 +360,7 @@ static const struct vx_ops crash_ops = {
 	.vmalloc_range = crash_vmalloc_range,
 	.read_phys = crash_read_phys,
 	.read_phys_mt = file_read_phys,
+	.read_phys_batch_mt = file_read_phys_batch,
 	.enumerator = crash_enumerator,
 	.warn = crash_warn,
 	.interrupted = crash_interrupted,

@@ -27,6 +27,16 @@ enum vx_status {
 };
 
 /* How the core reaches the target.  Every hook returns 0 on success. */
+/* One read of a batch (vx_ops.read_phys_batch_mt). */
+struct vx_phys_read {
+	uint64_t paddr;
+	void *buf;
+	size_t len;
+	int ret;		/* out: 0, or -1 as read_phys_mt's */
+};
+
+#define VX_PHYS_BATCH	16
+
 struct vx_ops {
 	/* Read kernel virtual memory; must never abort the caller. */
 	int (*read)(void *priv, uint64_t kvaddr, void *buf, size_t len);
@@ -51,6 +61,11 @@ struct vx_ops {
 	 * command runs (touches no host state): lets a helper thread
 	 * read a walk's pages ahead of it (vx_prefetch.c). */
 	int (*read_phys_mt)(void *priv, uint64_t paddr, void *buf, size_t len);
+	/* Optional: N (<= VX_PHYS_BATCH) read_phys_mt reads at once, each
+	 * one's result in its ret; a host where a system call is dear
+	 * makes them in one. */
+	void (*read_phys_batch_mt)(void *priv, struct vx_phys_read *rd,
+				   unsigned int n);
 	/* Optional: one-line diagnostics (corruption found during a walk). */
 	void (*warn)(void *priv, const char *msg);
 	/* Optional: non-zero once the user pressed Ctrl-C. */

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vx.h"
+
 struct vx_elfmap;
 
 /* NULL, with a one-line reason in ERR, if PATH is not a usable ELF64
@@ -37,6 +39,12 @@ int vx_elfmap_offset(struct vx_elfmap *map, uint64_t paddr, size_t len,
 /* Read [PADDR, PADDR + LEN): 0, or -1 if not in the file or unreadable. */
 int vx_elfmap_read(struct vx_elfmap *map, uint64_t paddr, void *buf,
 		   size_t len);
+
+/* vx_elfmap_read of each of RD[0..N) (N <= VX_PHYS_BATCH), in one
+ * system call where the kernel lets us (io_uring).  One thread at a
+ * time. */
+void vx_elfmap_read_batch(struct vx_elfmap *map, struct vx_phys_read *rd,
+			  unsigned int n);
 
 unsigned int vx_elfmap_segments(const struct vx_elfmap *map);
 /* [*start, *end) of segment I's file-backed part; -1 if no such one. */

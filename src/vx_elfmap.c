@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vx_elfmap.h"
+#include "vx_uring.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "vx_elfmap reads ELFDATA2LSB headers in place"
@@ -32,6 +33,8 @@ struct vx_elfmap {
 	uint64_t size;
 	unsigned int nr;
 	unsigned int last;	/* relaxed atomic: a helper thread reads too */
+	struct vx_uring *uring;	/* the batches' (one thread's at a time) */
+	bool uring_tried;
 	struct elfseg seg[];
 };
 
@@ -197,6 +200,7 @@ void vx_elfmap_close(struct vx_elfmap *map)
 {
 	if (!map)
 		return;
+	vx_uring_close(map->uring);
 	if (map->fd >= 0)
 		close(map->fd);
 	free(map);
@@ -264,4 +268,54 @@ int vx_elfmap_segment(const struct vx_elfmap *map, unsigned int i,
 	*start = map->seg[i].start;
 	*end = map->seg[i].end;
 	return 0;
+}
+
+/*
+ * The batch's reads inside the file, with their offsets, packed into
+ * UR; IDX[j]: the read of RD that UR[j] is.  The count.
+ */
+static unsigned int batch_reads(struct vx_elfmap *map,
+				const struct vx_phys_read *rd, unsigned int n,
+				struct vx_uring_read *ur, unsigned int *idx)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < n; i++) {
+		if (vx_elfmap_offset(map, rd[i].paddr, rd[i].len,
+				     &ur[nr].offset))
+			continue;
+		ur[nr].buf = rd[i].buf;
+		ur[nr].len = rd[i].len;
+		idx[nr++] = i;
+	}
+	return nr;
+}
+
+void vx_elfmap_read_batch(struct vx_elfmap *map, struct vx_phys_read *rd,
+			  unsigned int n)
+{
+	struct vx_uring_read ur[VX_PHYS_BATCH];
+	unsigned int i, nr, idx[VX_PHYS_BATCH];
+
+	for (i = 0; i < n; i++)
+		rd[i].ret = -1;
+	if (map->fd >= 0 && n >= 2 && n <= VX_PHYS_BATCH && !map->uring_tried) {
+		map->uring_tried = true;
+		map->uring = vx_uring_open();
+	}
+	if (map->fd >= 0 && n >= 2 && n <= VX_PHYS_BATCH && map->uring) {
+		nr = batch_reads(map, rd, n, ur, idx);
+		if (!vx_uring_read(map->uring, map->fd, ur, nr)) {
+			vx_uring_close(map->uring);
+			map->uring = NULL;
+		}
+		for (i = 0; i < nr; i++)
+			rd[idx[i]].ret = ur[i].ret;
+	}
+	/* what the ring did not read (it is off, or a read came back
+	 * short), and every read outside the file, as a read of one */
+	for (i = 0; i < n; i++)
+		if (rd[i].ret)
+			rd[i].ret = vx_elfmap_read(map, rd[i].paddr, rd[i].buf,
+						   rd[i].len);
 }

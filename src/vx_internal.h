@@ -52,6 +52,9 @@ int vx_translate(struct vx_ctx *ctx, uint64_t vaddr, uint64_t *paddr);
 const void *vx_kview(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 		     size_t len);
 const void *vx_kpeek(struct vx_ctx *ctx, uint64_t vaddr);
+void vx_kread_later(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
+		    size_t len);
+void vx_kread_later_flush(struct vx_ctx *ctx);
 /* vmap_init_nodes(): clamp(num_possible_cpus(), 1, 128) vmap nodes */
 #define VX_NODES_MAX	128
 /* read-ahead by a helper thread (vx_prefetch.c) */
@@ -59,7 +62,9 @@ bool vx_prefetch_start(struct vx_ctx *ctx, unsigned int flags, uint64_t from);
 void vx_prefetch_stop(struct vx_ctx *ctx);
 void vx_prefetch_release(struct vx_ctx *ctx);
 unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
-				unsigned int *stale);
+				unsigned int ahead, unsigned int *stale);
+void vx_prefetch_at(struct vx_prefetch *pf, uint64_t pos);
+bool vx_prefetch_batches(const struct vx_prefetch *pf);
 bool vx_prefetch_behind(struct vx_prefetch *pf, uint64_t walk_pos);
 bool vx_prefetch_checks(const struct vx_prefetch *pf, unsigned int list);
 void vx_prefetch_checked(struct vx_prefetch *pf, unsigned int list,

@@ -84,7 +84,7 @@ struct vx_prefetch {
 	 * last entry the helper found in order after the one before */
 	alignas(64) atomic_ulong checked[LISTS];
 	alignas(64) atomic_ulong produced;	/* entries published */
-	atomic_uint_least64_t helper_pos;	/* its walk_pos at its last read */
+	atomic_uint_least64_t helper_pos;	/* all published before it */
 	atomic_int done;			/* its walk is over */
 	/* the command's, read by the helper */
 	alignas(64) atomic_ulong consumed;	/* entries it is past */
@@ -120,6 +120,28 @@ static int helper_read_phys(void *priv, uint64_t paddr, void *buf,
 	return pf->host->read_phys_mt(pf->host_priv, paddr, buf, len);
 }
 
+static void helper_read_phys_batch(void *priv, struct vx_phys_read *rd,
+				   unsigned int n)
+{
+	struct vx_prefetch *pf = priv;
+	unsigned int i;
+
+	if (pf->host->read_phys_batch_mt) {
+		pf->host->read_phys_batch_mt(pf->host_priv, rd, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		rd[i].ret = pf->host->read_phys_mt(pf->host_priv, rd[i].paddr,
+						   rd[i].buf, rd[i].len);
+}
+
+/* Helper: does the host read a batch in one go (read_phys_batch_mt)?
+ * Only then are reads put off to be batched (vx_kread_later). */
+bool vx_prefetch_batches(const struct vx_prefetch *pf)
+{
+	return pf->host->read_phys_batch_mt;
+}
+
 static int helper_translate(void *priv, uint64_t kvaddr, uint64_t *paddr)
 {
 	(void)priv, (void)kvaddr, (void)paddr;
@@ -148,6 +170,7 @@ static const struct vx_ops helper_ops = {
 	.translate = helper_translate,
 	.symbolize = helper_symbolize,
 	.read_phys = helper_read_phys,
+	.read_phys_batch_mt = helper_read_phys_batch,
 	.interrupted = helper_stopped,
 };
 
@@ -176,26 +199,37 @@ static bool room(struct vx_prefetch *pf, unsigned long next)
 
 /*
  * Helper: the ring page to read its miss at walk position WALK_POS into,
- * to publish it in place (vx_prefetch_publish); NULL if the command is
- * already past that position, or has left.  *STALE: 1 + the helper's
- * cache slot that pointed to that page in the ring's last round, or 0.
+ * to publish it in place (vx_prefetch_publish), AHEAD entries after the
+ * next (a batch of reads takes several before it publishes them, in
+ * order); NULL if the command is already past that position, or has
+ * left.  *STALE: 1 + the helper's cache slot that pointed to that page
+ * in the ring's last round, or 0.
  */
 unsigned char *vx_prefetch_slot(struct vx_prefetch *pf, uint64_t walk_pos,
-				unsigned int *stale)
+				unsigned int ahead, unsigned int *stale)
 {
 	unsigned long next = atomic_load_explicit(&pf->produced,
-						  memory_order_relaxed);
+						  memory_order_relaxed) + ahead;
 
 	*stale = 0;
-	atomic_store_explicit(&pf->helper_pos, walk_pos, memory_order_release);
 	if (pf->misses++ % LOOK_EVERY == 0)
 		pf->command_seen = atomic_load_explicit(&pf->command_pos,
 							memory_order_relaxed);
-	if (walk_pos < pf->command_seen || !room(pf, next))
+	/* (a batch wider than the helper's lead would wait for entries
+	 * it has yet to publish itself) */
+	if (walk_pos < pf->command_seen || ahead >= RING - HOLD ||
+	    !room(pf, next))
 		return NULL;
 	*stale = pf->cache_slot[next % RING];
 	pf->cache_slot[next % RING] = 0;
 	return pf->data[next % RING];
+}
+
+/* Helper: it has published every page of the areas before POS, or is
+ * about to read the first one it has not (VMAP_EXT_READAHEAD=wait). */
+void vx_prefetch_at(struct vx_prefetch *pf, uint64_t pos)
+{
+	atomic_store_explicit(&pf->helper_pos, pos, memory_order_release);
 }
 
 /*
@@ -394,6 +428,7 @@ static void *helper(void *arg)
 	struct vx_prefetch *pf = arg;
 
 	vx_walk_reads(&pf->shadow, pf->flags, pf->from);
+	vx_kread_later_flush(&pf->shadow);
 	atomic_store(&pf->done, 1);
 	return NULL;
 }

@@ -542,8 +542,9 @@ static void reads_area(struct vx_ctx *ctx, struct vx_area *area)
 
 	if (ctx->pf_out && vx_prefetch_behind(ctx->pf_out, area->start))
 		return;
+	/* nothing in the helper's walk reads from it: put off, batched */
 	if (area->vm) {
-		vx_kview(ctx, area->vm, copy, ctx->l.vm_sz);
+		vx_kread_later(ctx, area->vm, copy, ctx->l.vm_sz);
 		return;
 	}
 	if (area->state == VX_LAZY)

@@ -348,6 +348,40 @@ const struct vx_ops img_ops_phys_mt = {
 	.read_phys_mt = img_read_phys_mt,
 };
 
+/* a batch, read from its last to its first: the helper must publish
+ * in its own order whatever the host's */
+static void img_read_phys_batch(void *priv, struct vx_phys_read *rd,
+				unsigned int n)
+{
+	while (n--)
+		rd[n].ret = img_read_phys_mt(priv, rd[n].paddr, rd[n].buf,
+					     rd[n].len);
+}
+
+const struct vx_ops img_ops_phys_batch = {
+	IMG_OPS_COMMON,
+	.read_phys = img_read_phys_alias,
+	.read_phys_mt = img_read_phys_mt,
+	.read_phys_batch_mt = img_read_phys_batch,
+};
+
+/* ... and one that fails a batch's every third read: the helper
+ * publishes holes there, which the command reads itself */
+static void img_read_phys_batch_bad(void *priv, struct vx_phys_read *rd,
+				    unsigned int n)
+{
+	img_read_phys_batch(priv, rd, n);
+	for (; n >= 3; n -= 3)
+		rd[n - 3].ret = -1;
+}
+
+const struct vx_ops img_ops_phys_batch_bad = {
+	IMG_OPS_COMMON,
+	.read_phys = img_read_phys_alias,
+	.read_phys_mt = img_read_phys_mt,
+	.read_phys_batch_mt = img_read_phys_batch_bad,
+};
+
 /* x86_64 layouts, as pahole shows them for each era */
 static void layouts(struct img *img)
 {

@@ -68,6 +68,8 @@ extern const struct vx_ops img_ops;
 extern const struct vx_ops img_ops_phys;
 /* img_ops_phys with read_phys_mt: walks get a read-ahead helper */
 extern const struct vx_ops img_ops_phys_mt;
+extern const struct vx_ops img_ops_phys_batch;
+extern const struct vx_ops img_ops_phys_batch_bad;
 #define IMG_DIRECT_MAP	0xffff888000000000ULL
 
 /* raw memory */

@@ -1545,19 +1545,35 @@ out:
  * handed pages over.  (make unit also runs this under ThreadSanitizer.)
  */
 #define RA_AREAS	3000
+#define RA_RUN		64	/* vm_structs a page */
+#ifdef VX_PF_RING
+#define RA_FULL_RING	0
+#else
+#define RA_FULL_RING	1
+#endif
 
 static int ra_world(struct world *w, enum img_era era,
 		    const struct vx_ops *ops)
 {
-	uint64_t pgd, next = 0x40000000, start = V + 8 * IMG_BLOCK;
+	uint64_t vm[RA_RUN], pgd, next = 0x40000000,
+		 start = V + 8 * IMG_BLOCK;
 	int i;
 
 	world_build(w, era, 4, 0xf);
+	/* the vm_structs in pages of their own, as in a kernel's slabs
+	 * (a page of them, then their vmap_areas): the helper's walk never
+	 * reads them, and batches their reads */
 	for (i = 0; i < RA_AREAS; i++, start += 2 * P) {
-		uint64_t vm = img_vm(&w->img, start, 2 * P, VX_VM_ALLOC, 1,
-				     0xffffffff81002000ULL + i % 7 * 0x40, 0);
+		if (i % RA_RUN == 0) {
+			int j;
 
-		add_area(w, start, start + 2 * P, vm, 0, false);
+			for (j = 0; j < RA_RUN; j++)
+				vm[j] = img_vm(&w->img, start + 2 * P * j,
+					       2 * P, VX_VM_ALLOC, 1,
+					       0xffffffff81002000ULL +
+					       (i + j) % 7 * 0x40, 0);
+		}
+		add_area(w, start, start + 2 * P, vm[i % RA_RUN], 0, false);
 	}
 	/* the helper enters the lists through their trees */
 	img_build_trees(&w->img);
@@ -1576,7 +1592,7 @@ static int ra_nothing(struct vx_ctx *ctx, const struct vx_area *area,
 	return VX_OK;
 }
 
-static void test_readahead(enum img_era era)
+static void test_readahead(enum img_era era, const struct vx_ops *ops)
 {
 	struct world plain, ra;
 	const char *off;
@@ -1584,7 +1600,7 @@ static void test_readahead(enum img_era era)
 	int i, round;
 
 	if (ra_world(&plain, era, &img_ops_phys) ||
-	    ra_world(&ra, era, &img_ops_phys_mt)) {
+	    ra_world(&ra, era, ops)) {
 		CHECK(0, "era %d init: %s / %s", era, plain.ctx.err,
 		      ra.ctx.err);
 		goto out;
@@ -1616,7 +1632,13 @@ static void test_readahead(enum img_era era)
 			 * counts only its reads) is its set-up's */
 			own = ra.img.page_reads - own;
 			all = plain.img.page_reads - all;
-			if (round >= 3 && !vx_prefetch_off(&ra.ctx))
+			/* (the bad batches leave a third to it; so does
+			 * ThreadSanitizer's 8-page ring, 6 pages ahead at
+			 * most, with the vm_structs' pages between the
+			 * vmap_areas': the helper waits there for room,
+			 * the command stops waiting and reads) */
+			if (round >= 3 && !vx_prefetch_off(&ra.ctx) &&
+			    ops != &img_ops_phys_batch_bad && RA_FULL_RING)
 				CHECK(own * 20 < all, "era %d round %d: the "
 				      "command read %lu of %lu pages itself",
 				      era, round, own, all);
@@ -1683,13 +1705,14 @@ static void ra_swap(struct world *w, int k)
  * the helper has not been; the listing and its warnings must be those of
  * the command alone, both sides of the swap left to the tree.
  */
-static void test_readahead_damage(enum img_era era)
+static void test_readahead_damage(enum img_era era,
+				  const struct vx_ops *ops)
 {
 	struct world plain, ra;
 	int round;
 
 	if (ra_world(&plain, era, &img_ops_phys) ||
-	    ra_world(&ra, era, &img_ops_phys_mt)) {
+	    ra_world(&ra, era, ops)) {
 		CHECK(0, "era %d init: %s / %s", era, plain.ctx.err,
 		      ra.ctx.err);
 		goto out;
@@ -1724,23 +1747,35 @@ out:
 	world_free(&ra);
 }
 
+/* read-ahead over a host that reads one page at a time, and over hosts
+ * that read batches (in reverse order; failing some) */
+static void test_readaheads(enum img_era era)
+{
+	static const struct vx_ops *const ops[] = {
+		&img_ops_phys_mt, &img_ops_phys_batch, &img_ops_phys_batch_bad,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		test_readahead(era, ops[i]);
+		test_readahead_damage(era, ops[i]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	enum img_era era;
 
 	/* ThreadSanitizer's run (make unit): the threaded part only */
 	if (argc > 1 && !strcmp(argv[1], "readahead")) {
-		for (era = ERA_61; era <= ERA_69; era++) {
-			test_readahead(era);
-			test_readahead_damage(era);
-		}
+		for (era = ERA_61; era <= ERA_69; era++)
+			test_readaheads(era);
 		printf("unit (readahead): %d checks, %d failures\n", checks,
 		       failures);
 		return failures ? 1 : 0;
 	}
 	for (era = ERA_61; era <= ERA_69; era++) {
-		test_readahead(era);
-		test_readahead_damage(era);
+		test_readaheads(era);
 		test_list_era(era);
 		test_print_rows(era);
 		test_block_regions(era);
