@@ -291,6 +291,18 @@ static unsigned int batch_reads(struct vx_elfmap *map,
 	return nr;
 }
 
+_Static_assert(VX_PHYS_BATCH <= VX_URING_BATCH, "a batch fits the ring");
+
+/* The batches' ring, set up at the first; NULL if io_uring is refused. */
+static struct vx_uring *uring(struct vx_elfmap *map)
+{
+	if (!map->uring_tried) {
+		map->uring_tried = true;
+		map->uring = vx_uring_open();
+	}
+	return map->uring;
+}
+
 void vx_elfmap_read_batch(struct vx_elfmap *map, struct vx_phys_read *rd,
 			  unsigned int n)
 {
@@ -299,11 +311,7 @@ void vx_elfmap_read_batch(struct vx_elfmap *map, struct vx_phys_read *rd,
 
 	for (i = 0; i < n; i++)
 		rd[i].ret = -1;
-	if (map->fd >= 0 && n >= 2 && n <= VX_PHYS_BATCH && !map->uring_tried) {
-		map->uring_tried = true;
-		map->uring = vx_uring_open();
-	}
-	if (map->fd >= 0 && n >= 2 && n <= VX_PHYS_BATCH && map->uring) {
+	if (map->fd >= 0 && n >= 2 && n <= VX_PHYS_BATCH && uring(map)) {
 		nr = batch_reads(map, rd, n, ur, idx);
 		if (!vx_uring_read(map->uring, map->fd, ur, nr)) {
 			vx_uring_close(map->uring);

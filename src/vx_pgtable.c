@@ -192,6 +192,34 @@ static int kread_uncached(struct vx_ctx *ctx, uint64_t vaddr, void *buf,
 			  size_t len);
 
 /*
+ * Helper: the ring page for its read at walk position POS, AHEAD entries
+ * after the next, or NULL (vx_prefetch_slot); a slot of its cache still
+ * pointing to that ring page from the ring's last round is forgotten.
+ */
+static unsigned char *ring_page(struct vx_ctx *ctx, uint64_t pos,
+				unsigned int ahead)
+{
+	struct vx_page_cache *c = ctx->cache;
+	unsigned int stale;
+	unsigned char *ring = vx_prefetch_slot(ctx->pf_out, pos, ahead,
+					       &stale);
+
+	if (ring && stale && c->slot[stale - 1].data == ring)
+		c->slot[stale - 1].page = 0;
+	return ring;
+}
+
+/* Helper: what it publishes is complete up to its oldest read not yet
+ * made: the oldest put off, or the one it makes now. */
+static void published_to(struct vx_ctx *ctx)
+{
+	const struct vx_page_cache *c = ctx->cache;
+
+	vx_prefetch_at(ctx->pf_out, c->nr_later ? c->later[0].pos :
+						  ctx->walk_pos);
+}
+
+/*
  * A read-ahead helper's miss (ctx->pf_out): read straight into the ring
  * page it will publish, which its cache then points to, unless it has
  * nothing to publish (it is behind the command); a slot of its cache
@@ -202,17 +230,11 @@ static const unsigned char *helper_fill(struct vx_ctx *ctx, uint64_t page,
 					unsigned int idx)
 {
 	struct vx_page_cache *c = ctx->cache;
-	unsigned int stale;
-	unsigned char *ring;
-	unsigned char *dst;
+	unsigned char *ring, *dst;
 
-	vx_prefetch_at(ctx->pf_out, c->nr_later ? c->later[0].pos :
-						  ctx->walk_pos);
-	ring = vx_prefetch_slot(ctx->pf_out, ctx->walk_pos, 0, &stale);
+	published_to(ctx);
+	ring = ring_page(ctx, ctx->walk_pos, 0);
 	dst = ring ? ring : c->own[idx];
-
-	if (ring && stale && c->slot[stale - 1].data == ring)
-		c->slot[stale - 1].page = 0;
 	if (kread_uncached(ctx, page, dst, 4096))
 		return NULL;
 	if (ring)
@@ -233,33 +255,34 @@ static bool batchable(const struct vx_ctx *ctx, uint64_t page)
 	       in_direct_map(ctx, page, 4096);
 }
 
+/* A batch of the helper's reads, in the order it publishes them. */
+struct batch {
+	struct vx_phys_read rd[VX_PHYS_BATCH];
+	uint64_t pos[VX_PHYS_BATCH];	/* walk_pos of each */
+	unsigned int n;
+	unsigned int reserved;		/* of them, into ring entries */
+};
+
 /*
- * Helper: add PAGE, missed at walk position POS, to batch RD as its
- * entry *N, into the ring page it will publish, or for the miss of its
- * walk (NOW) into its own cache if the command is past it.  False if it
- * has no place (a page put off that the command no longer needs).
+ * Helper: add PAGE, missed at walk position POS, to batch B, into the
+ * ring page it will publish, or for the miss of its walk (NOW) into its
+ * own cache if the command is past it; a page put off that the command
+ * no longer needs is dropped.
  */
-static bool batch_add(struct vx_ctx *ctx, struct vx_phys_read *rd,
-		      unsigned int *n, unsigned int *reserved,
-		      uint64_t page, uint64_t pos, bool now)
+static void batch_add(struct vx_ctx *ctx, struct batch *b, uint64_t page,
+		      uint64_t pos, bool now)
 {
-	struct vx_page_cache *c = ctx->cache;
-	unsigned int idx = (page >> 12) % CACHE_PAGES, stale;
-	unsigned char *ring = vx_prefetch_slot(ctx->pf_out, pos, *reserved,
-					       &stale);
+	unsigned int idx = (page >> 12) % CACHE_PAGES;
+	unsigned char *ring = ring_page(ctx, pos, b->reserved);
 
 	if (!ring && !now)
-		return false;
-	if (ring && stale && c->slot[stale - 1].data == ring)
-		c->slot[stale - 1].page = 0;
-	if (ring)
-		(*reserved)++;
-	rd[*n].paddr = page - ctx->dm_start;
-	rd[*n].buf = ring ? ring : c->own[idx];
-	rd[*n].len = 4096;
-	rd[*n].ret = -1;
-	(*n)++;
-	return true;
+		return;
+	b->reserved += ring != NULL;
+	b->rd[b->n].paddr = page - ctx->dm_start;
+	b->rd[b->n].buf = ring ? ring : ctx->cache->own[idx];
+	b->rd[b->n].len = 4096;
+	b->rd[b->n].ret = -1;
+	b->pos[b->n++] = pos;
 }
 
 /*
@@ -270,49 +293,41 @@ static bool batch_add(struct vx_ctx *ctx, struct vx_phys_read *rd,
 static const unsigned char *helper_batch(struct vx_ctx *ctx, uint64_t now)
 {
 	struct vx_page_cache *c = ctx->cache;
-	struct vx_phys_read rd[VX_PHYS_BATCH];
-	uint64_t page[VX_PHYS_BATCH], pos[VX_PHYS_BATCH];
-	unsigned int i, n = 0, reserved = 0;
+	struct batch b = { .n = 0 };
 	const unsigned char *got = NULL;
+	unsigned int i;
 
-	/* what it publishes is complete up to its oldest read */
-	vx_prefetch_at(ctx->pf_out, c->nr_later ? c->later[0].pos :
-						  ctx->walk_pos);
-	for (i = 0; i < c->nr_later; i++) {
-		if (c->later[i].page == now)
-			continue;
-		/* (batch_add counts it in N only if it takes it) */
-		page[n] = c->later[i].page;
-		pos[n] = c->later[i].pos;
-		batch_add(ctx, rd, &n, &reserved, page[n], pos[n], false);
-	}
+	published_to(ctx);
+	for (i = 0; i < c->nr_later; i++)
+		if (c->later[i].page != now)
+			batch_add(ctx, &b, c->later[i].page, c->later[i].pos,
+				  false);
 	c->nr_later = 0;
-	if (now) {
-		page[n] = now;
-		pos[n] = ctx->walk_pos;
-		batch_add(ctx, rd, &n, &reserved, now, ctx->walk_pos, true);
-	}
-	if (!n)
+	if (now)
+		batch_add(ctx, &b, now, ctx->walk_pos, true);
+	if (!b.n)
 		return NULL;
-	ctx->ops->read_phys_batch_mt(ctx->priv, rd, n);
+	ctx->ops->read_phys_batch_mt(ctx->priv, b.rd, b.n);
 	/* the walk's own miss, last, goes every way a read can */
-	if (now && rd[n - 1].ret)
-		rd[n - 1].ret = kread_uncached(ctx, now, rd[n - 1].buf, 4096);
-	for (i = 0; i < n; i++) {
-		unsigned int idx = (page[i] >> 12) % CACHE_PAGES;
-		bool ring = rd[i].buf != c->own[idx];
+	if (now && b.rd[b.n - 1].ret)
+		b.rd[b.n - 1].ret = kread_uncached(ctx, now, b.rd[b.n - 1].buf,
+						   4096);
+	for (i = 0; i < b.n; i++) {
+		const struct vx_phys_read *rd = &b.rd[i];
+		uint64_t page = rd->paddr + ctx->dm_start;
+		unsigned int idx = (page >> 12) % CACHE_PAGES;
 
 		/* a failed read still takes its entry (the later ones are
 		 * where their slots were given): a page no one looks for */
-		if (ring)
-			vx_prefetch_publish(ctx->pf_out, rd[i].ret ? 0 : page[i],
-					    pos[i], rd[i].ret ? 0 : idx + 1);
-		if (rd[i].ret)
+		if (rd->buf != c->own[idx])
+			vx_prefetch_publish(ctx->pf_out, rd->ret ? 0 : page,
+					    b.pos[i], rd->ret ? 0 : idx + 1);
+		if (rd->ret)
 			continue;
-		c->slot[idx].page = page[i];
-		c->slot[idx].data = rd[i].buf;
-		if (page[i] == now)
-			got = rd[i].buf;
+		c->slot[idx].page = page;
+		c->slot[idx].data = rd->buf;
+		if (page == now)
+			got = rd->buf;
 	}
 	return got;
 }

@@ -120,19 +120,13 @@ static int helper_read_phys(void *priv, uint64_t paddr, void *buf,
 	return pf->host->read_phys_mt(pf->host_priv, paddr, buf, len);
 }
 
+/* (only called where the host has it: vx_prefetch_batches) */
 static void helper_read_phys_batch(void *priv, struct vx_phys_read *rd,
 				   unsigned int n)
 {
 	struct vx_prefetch *pf = priv;
-	unsigned int i;
 
-	if (pf->host->read_phys_batch_mt) {
-		pf->host->read_phys_batch_mt(pf->host_priv, rd, n);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		rd[i].ret = pf->host->read_phys_mt(pf->host_priv, rd[i].paddr,
-						   rd[i].buf, rd[i].len);
+	pf->host->read_phys_batch_mt(pf->host_priv, rd, n);
 }
 
 /* Helper: does the host read a batch in one go (read_phys_batch_mt)?
