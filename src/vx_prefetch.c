@@ -50,7 +50,7 @@
 #define NAP_NS		50000	/* the helper's wait for room in the ring */
 #define NAPS_MAX	2000	/* 100 ms without room: the command is gone */
 #define WAIT_NS		5000	/* VMAP_EXT_READAHEAD=wait: the command's */
-#define WAITS_MAX	20000	/* wait for the helper, at most 100 ms */
+#define WAIT_STILL_S	10	/* ... for a helper that does not move on */
 #define LEAD		128	/* areas a helper that fell behind passes
 				 * over once it caught up */
 #define LOOK_EVERY	16	/* helper: command_pos read every 16 pages,
@@ -298,20 +298,38 @@ void vx_prefetch_publish(struct vx_prefetch *pf, uint64_t page,
 }
 
 /* VMAP_EXT_READAHEAD=wait: until the helper is past WALK_POS, or over,
- * or the ring is full. */
+ * or the ring is full, or it has not moved on for WAIT_STILL_S.  (A
+ * helper kept off its CPU for a while, as on a machine still booting,
+ * is waited for: a command that read in its place would leave the
+ * helper behind it, reading less, for the next LEAD areas.) */
 static void wait_for_helper(struct vx_prefetch *pf, uint64_t walk_pos)
 {
-	struct timespec nap = { 0, WAIT_NS };
-	unsigned int waits;
+	struct timespec nap = { 0, WAIT_NS }, still, now;
+	uint64_t last_pos = 0;
+	unsigned long last = 0;
 
-	for (waits = 0; waits < WAITS_MAX; waits++) {
-		if (atomic_load_explicit(&pf->helper_pos,
-					 memory_order_acquire) > walk_pos ||
-		    atomic_load(&pf->done) || helper_stopped(pf) ||
-		    atomic_load_explicit(&pf->produced, memory_order_acquire) -
-		    atomic_load_explicit(&pf->consumed,
-					 memory_order_relaxed) >= RING - HOLD)
+	clock_gettime(CLOCK_MONOTONIC, &still);
+	for (;;) {
+		uint64_t helper = atomic_load_explicit(&pf->helper_pos,
+						       memory_order_acquire);
+		unsigned long produced = atomic_load_explicit(
+			&pf->produced, memory_order_acquire);
+
+		if (helper > walk_pos || atomic_load(&pf->done) ||
+		    helper_stopped(pf) ||
+		    produced - atomic_load_explicit(&pf->consumed,
+						    memory_order_relaxed) >=
+		    RING - HOLD)
 			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		/* (the walk is bounded, so is the helper's progress) */
+		if (produced != last || helper != last_pos) {
+			last = produced;
+			last_pos = helper;
+			still = now;
+		} else if (now.tv_sec - still.tv_sec > WAIT_STILL_S) {
+			return;
+		}
 		nanosleep(&nap, NULL);
 	}
 }
