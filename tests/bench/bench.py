@@ -46,7 +46,6 @@ import argparse
 import os
 import re
 import select
-import shlex
 import statistics
 import struct
 import subprocess
@@ -136,7 +135,7 @@ def session(case, pre, timed, tmp, timeout=3600, tries=4):
     try:
         if pre:
             out.append(live.must(pre, timeout))
-        mark = statistics.median(live.timed([]) for _ in range(3))
+        mark = live.mark_cost(3)
         t0 = time.perf_counter()
         out.append(live.must(timed, timeout))
         inside = time.perf_counter() - t0 - mark
@@ -167,10 +166,8 @@ class Live:
         text = ""
         for attempt in range(tries):
             self.cwd = check.retry_dir(tmp, attempt)
-            argv = list(prefix) + shlex.split(case.crash) + ["-s"] + \
-                shlex.split(case.flags) + [
-                    os.path.join(case.dump, "vmlinux"),
-                    os.path.join(case.dump, "vmcore")]
+            argv = list(prefix) + check.crash_argv(case.crash, case.flags,
+                                                   case.dump)
             self.began = time.perf_counter()
             self.proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -202,19 +199,20 @@ class Live:
         up to the marker, or None if the session ended or timed out
         first."""
         self.n += 1
-        mark = b"hexadecimal: %x " % (0x7e0000000000 + self.n)
+        value = 0x7e0000000000 + self.n
+        mark = b"hexadecimal: %x " % value
         try:
             self.proc.stdin.write(("\n".join(
-                cmds + ["eval 0x%x" % (0x7e0000000000 + self.n)]) +
-                "\n").encode())
+                cmds + ["eval 0x%x" % value]) + "\n").encode())
             self.proc.stdin.flush()
         except BrokenPipeError:
             return None
         fd, end = self.proc.stdout.fileno(), time.monotonic() + timeout
         while True:
+            # the marker's output ends with its "binary:" line
             at = self.buf.find(mark)
-            stop = self.buf.find(b"\n", self.buf.find(b"binary:", at)) \
-                if at >= 0 and self.buf.find(b"binary:", at) >= 0 else -1
+            last = self.buf.find(b"binary:", at) if at >= 0 else -1
+            stop = self.buf.find(b"\n", last) if last >= 0 else -1
             if stop >= 0:
                 break
             left = end - time.monotonic()
@@ -233,6 +231,10 @@ class Live:
         self.must(cmds)
         return time.perf_counter() - t0
 
+    def mark_cost(self, times):
+        """What the end marker alone costs: median of TIMES."""
+        return statistics.median(self.timed([]) for _ in range(times))
+
     def close(self):
         """End the session; the rest of its output (what it prints at
         exit, as the pread timer does)."""
@@ -250,11 +252,7 @@ class Live:
                 self.proc.kill()
                 rest += self.proc.communicate()[0] or b""
         self.ended = time.perf_counter()
-        if self.cwd != self.out and os.path.isdir(self.cwd):
-            for name in os.listdir(self.cwd):
-                os.replace(os.path.join(self.cwd, name),
-                           os.path.join(self.out, name))
-            os.rmdir(self.cwd)
+        check.retry_done(self.cwd, self.out)
         return rest.decode(errors="replace")
 
 
@@ -331,7 +329,7 @@ def count_rows(case, tmp):
 
 
 COMMANDS = ("list", "kmem", "read", "rd", "page")
-SUSTAIN = 50        # listings a session, after a first (pread_split, ab.py)
+SUSTAIN = 50        # listings a session, after a first (pread_split)
 ROUNDS = 41         # time per area: rounds of a batch on each side
 BATCH = 20          # ... of this many listings
 TITLE = {"list": "vmap list", "kmem": "kmem -v",
@@ -444,8 +442,7 @@ def in_turn(lives, cmd, rounds):
     mark, got = {}, {}
     for live in lives:
         live.timed([cmd])
-        mark[live.case.label] = statistics.median(
-            live.timed([]) for _ in range(5))
+        mark[live.case.label] = live.mark_cost(5)
         got[live.case.label] = []
     for r in range(rounds):
         for live in lives if r % 2 == 0 else lives[::-1]:
@@ -472,6 +469,8 @@ def per_area(ca, cb):
         for x in (ca, cb):
             lives.append(Live(x, tmp))
         got = in_turn(lives, c, ROUNDS)
+        # ended before the pread timer's sessions, which they would
+        # share the CPUs with (close() again below is a no-op)
         for live in lives:
             live.close()
         split = [pread_split(x, tmp) if PREADTIME else None

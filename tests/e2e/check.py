@@ -282,15 +282,29 @@ def crash_env(crash, dump):
     return env
 
 
+def crash_argv(crash, flags, dump):
+    """The command line of a silent CRASH (a command line or argv list)
+    with FLAGS on DUMP's vmlinux and vmcore."""
+    return (shlex.split(crash) if isinstance(crash, str) else list(crash)) \
+        + ["-s"] + shlex.split(flags) + [
+        os.path.join(dump, "vmlinux"), os.path.join(dump, "vmcore")]
+
+
+def retry_done(cwd, out):
+    """The files a session wrote in its retry_dir() CWD, moved to OUT."""
+    if cwd == out or not os.path.isdir(cwd):
+        return
+    for name in os.listdir(cwd):
+        os.replace(os.path.join(cwd, name), os.path.join(out, name))
+    os.rmdir(cwd)
+
+
 def crash_once(crash, flags, dump, cmdfile, out, attempt=0, timeout=600):
     """One session of CRASH (a command line or argv list): (rc, output),
     rc None if it timed out.  It runs in retry_dir(OUT, ATTEMPT); the
     files it writes end up in OUT."""
     cwd = retry_dir(out, attempt)
-    argv = (shlex.split(crash) if isinstance(crash, str) else list(crash)) \
-        + ["-s"] + shlex.split(flags) + [
-        os.path.join(dump, "vmlinux"), os.path.join(dump, "vmcore"),
-        "-i", cmdfile]
+    argv = crash_argv(crash, flags, dump) + ["-i", cmdfile]
     try:
         res = subprocess.run(argv, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, timeout=timeout,
@@ -301,10 +315,7 @@ def crash_once(crash, flags, dump, cmdfile, out, attempt=0, timeout=600):
         rc = None
         text = (e.stdout or b"").decode(errors="replace") + \
             "\n[crash timed out after %d s]\n" % timeout
-    if cwd != out:
-        for name in os.listdir(cwd):
-            os.replace(os.path.join(cwd, name), os.path.join(out, name))
-        os.rmdir(cwd)
+    retry_done(cwd, out)
     return rc, text
 
 
