@@ -15,5 +15,9 @@ done
 echo "setup: installing ${missing[*]}" >&2
 [ "$(id -u)" -eq 0 ] || { echo "setup: run as root (apt-get)" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq "${missing[@]}" >/dev/null
+# one apt-get at a time with the fixture builds (tests/e2e/pkgs.sh)
+apt_get() {
+	flock /run/lock/vmap_ext-apt apt-get -o DPkg::Lock::Timeout=900 "$@"
+}
+apt_get update -qq >/dev/null
+apt_get install -y -qq "${missing[@]}" >/dev/null

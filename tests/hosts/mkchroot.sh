@@ -26,7 +26,7 @@ in_chroot() { chroot "$DIR" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "
 
 if [ ! -x "$DIR/usr/bin/crash" ] || [ ! -f "$DIR/usr/include/crash/defs.h" ]; then
 	command -v debootstrap >/dev/null ||
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+		DEBIAN_FRONTEND=noninteractive flock /run/lock/vmap_ext-apt apt-get -o DPkg::Lock::Timeout=900 install -y -qq debootstrap >/dev/null
 	MIRROR=$(mirror)
 	tmp=$DIR.tmp.$$
 	rm -rf --one-file-system "$tmp"
