@@ -719,17 +719,23 @@ static int walk_setup(struct vx_ctx *ctx, unsigned int flags, uint64_t from,
 }
 
 /*
- * The k-way merge: a binary min-heap of the lists still going, keyed by
- * their current entry's start (ties: the lower list index, i.e. node
- * order), so that 128 nodes cost 7 comparisons an area, not 256.  The
- * keys sit in the heap itself, away from the lists' tree stacks.  Up to
- * VX_MERGE_SCAN_MAX lists (a machine of a few CPUs: its nodes' busy and
- * lazy lists) a scan of them all picks the next instead: the heap's
- * branches, taken one way or the other at every end of a node's run,
- * cost more there than the scan's few comparisons.
+ * The k-way merge of the lists still going, keyed by their current
+ * entry's start (ties: the lower list index, i.e. node order).  The top
+ * list stays on top, with no other work, while its start is below the
+ * smallest of the others' (m->limit): areas come in runs, one vmap zone
+ * per node from 6.9, the zones dealt to the nodes in turn.
+ *
+ * Up to VX_MERGE_SORTED_MAX lists (a machine of a few CPUs: its nodes'
+ * busy and lazy lists) they are kept sorted in an array: at the end of
+ * a run the top list moves to its place further on, mostly the end, as
+ * the zones are dealt in turn: the same steps every time, where a binary
+ * heap's sift, or a scan for the smallest, branches either way.
+ * More lists make a binary min-heap, so that 128 nodes cost 7
+ * comparisons a run, not 256.  The keys sit in the array itself, away
+ * from the lists' tree stacks.
  */
-#ifndef VX_MERGE_SCAN_MAX
-#define VX_MERGE_SCAN_MAX	8	/* (the unit tests try 0: all heap) */
+#ifndef VX_MERGE_SORTED_MAX
+#define VX_MERGE_SORTED_MAX	8	/* (the unit tests try 0: all heap) */
 #endif
 
 struct merge_ent {
@@ -738,10 +744,11 @@ struct merge_ent {
 };
 
 struct merge {
-	struct merge_ent *heap;
+	struct merge_ent *heap;	/* sorted, or a heap (nr at the start) */
 	unsigned int nr;
+	bool sorted;
 	/* the top list stays on top while its start is below this: the
-	 * smallest start of the others (areas come in runs per node) */
+	 * smallest start of the others */
 	uint64_t limit;
 };
 
@@ -770,12 +777,24 @@ static void merge_sift(struct merge *m, unsigned int pos)
 	m->heap[pos] = ent;
 }
 
+/* Sorted: the entry at POS, whose start grew, to its place after it. */
+static void merge_sink(struct merge *m, unsigned int pos)
+{
+	struct merge_ent ent = m->heap[pos];
+
+	while (pos + 1 < m->nr && merge_before(&m->heap[pos + 1], &ent)) {
+		m->heap[pos] = m->heap[pos + 1];
+		pos++;
+	}
+	m->heap[pos] = ent;
+}
+
 static void merge_set_limit(struct merge *m)
 {
 	m->limit = UINT64_MAX;
 	if (m->nr > 1)
 		m->limit = m->heap[1].start;
-	if (m->nr > 2 && m->heap[2].start < m->limit)
+	if (!m->sorted && m->nr > 2 && m->heap[2].start < m->limit)
 		m->limit = m->heap[2].start;
 }
 
@@ -792,32 +811,14 @@ static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
 		if (!walk->lists[i].done)
 			m->heap[m->nr++] = (struct merge_ent){
 				walk->lists[i].cur.start, i };
-	for (i = m->nr / 2; i-- > 0;)
-		merge_sift(m, i);
+	m->sorted = m->nr <= VX_MERGE_SORTED_MAX;
+	for (i = m->nr; i-- > 0;)
+		if (m->sorted)
+			merge_sink(m, i);
+		else if (i < m->nr / 2)
+			merge_sift(m, i);
 	merge_set_limit(m);
 	return VX_OK;
-}
-
-/* Few lists, in any order: the first to the top, the limit the next. */
-static void merge_scan(struct merge *m)
-{
-	uint64_t second = UINT64_MAX;
-	unsigned int i, top = 0;
-	struct merge_ent ent;
-
-	for (i = 1; i < m->nr; i++) {
-		if (merge_before(&m->heap[i], &m->heap[top])) {
-			if (m->heap[top].start < second)
-				second = m->heap[top].start;
-			top = i;
-		} else if (m->heap[i].start < second) {
-			second = m->heap[i].start;
-		}
-	}
-	ent = m->heap[0];
-	m->heap[0] = m->heap[top];
-	m->heap[top] = ent;
-	m->limit = second;
 }
 
 /* The top list LST moved on (its start only grows) or ended. */
@@ -827,15 +828,19 @@ static void merge_next(struct merge *m, const struct vx_list *lst)
 		m->heap[0].start = lst->cur.start;
 		return;
 	}
+	if (lst->done && m->sorted) {
+		memmove(m->heap, m->heap + 1, --m->nr * sizeof(*m->heap));
+		merge_set_limit(m);
+		return;
+	}
 	if (lst->done)
 		m->heap[0] = m->heap[--m->nr];
 	else
 		m->heap[0].start = lst->cur.start;
-	if (m->nr <= VX_MERGE_SCAN_MAX) {
-		merge_scan(m);
-		return;
-	}
-	merge_sift(m, 0);
+	if (m->sorted)
+		merge_sink(m, 0);
+	else
+		merge_sift(m, 0);
 	merge_set_limit(m);
 }
 
