@@ -812,10 +812,11 @@ static int merge_init(struct vx_ctx *ctx, struct vx_walk *walk,
 			m->heap[m->nr++] = (struct merge_ent){
 				walk->lists[i].cur.start, i };
 	m->sorted = m->nr <= VX_MERGE_SORTED_MAX;
-	for (i = m->nr; i-- > 0;)
-		if (m->sorted)
+	if (m->sorted)
+		for (i = m->nr; i-- > 0;)
 			merge_sink(m, i);
-		else if (i < m->nr / 2)
+	else
+		for (i = m->nr / 2; i-- > 0;)
 			merge_sift(m, i);
 	merge_set_limit(m);
 	return VX_OK;

@@ -13,12 +13,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SO=${VX_SO:-$ROOT/vmap_ext.so}
 KERNELS=${VX_E2E_KERNELS:-"6.1 6.12"}
+# shellcheck source=tests/e2e/pkgs.sh
+. "$ROOT/tests/e2e/pkgs.sh"
 
 # the tree's own build, kept up to date; VX_SO is taken as it is
 [ -n "${VX_SO:-}" ] || make -s -C "$ROOT" vmap_ext.so
 [ -f "$SO" ] || { echo "corrupt: $SO not built" >&2; exit 1; }
-command -v gdb >/dev/null || flock /run/lock/vmap_ext-apt apt-get -o DPkg::Lock::Timeout=900 install -y -qq gdb >/dev/null
-command -v nm >/dev/null || flock /run/lock/vmap_ext-apt apt-get -o DPkg::Lock::Timeout=900 install -y -qq binutils >/dev/null
+command -v gdb >/dev/null || apt_get install -y -qq gdb >/dev/null
+command -v nm >/dev/null || apt_get install -y -qq binutils >/dev/null
 exec /usr/bin/python3 "$HERE/corrupt.py" --so "$SO" \
 	--kernels "$(echo $KERNELS | tr ' ' ',')" \
 	--sweep "${VX_SWEEP:-20}" --timeout "${VX_CORRUPT_TIMEOUT:-120}" "$@"

@@ -65,7 +65,7 @@ KVER=${VX_DISTRO_KVER:-}
 if [ -z "$KVER" ]; then
 	KVER=$(pick_kver)
 	if [ -z "$KVER" ]; then
-		flock /run/lock/vmap_ext-apt apt-get -o DPkg::Lock::Timeout=900 update -qq >&2
+		apt_get update -qq >&2
 		KVER=$(pick_kver)
 	fi
 fi

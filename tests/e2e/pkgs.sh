@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # pkgs.sh: install missing Debian packages, quietly and idempotently.
-# Sourced by tests/e2e/mkfixture.sh and tests/distro/run.sh; the caller
-# defines log().
+# Sourced by tests/e2e/mkfixture.sh, tests/distro/run.sh, tests/corrupt/run.sh,
+# tests/hosts/mkchroot.sh and scripts/setup.sh; ensure_pkgs() needs the
+# caller's log().
 
 pkg_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

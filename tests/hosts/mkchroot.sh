@@ -11,6 +11,8 @@ DIR=$VX_CACHE/chroot-$SUITE
 PKGS=crash,gdb,python3-drgn,gcc,make,libc6-dev,libdw-dev,libelf-dev,python3
 
 log() { echo "mkchroot[$SUITE]: $*" >&2; }
+# shellcheck source=tests/e2e/pkgs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/pkgs.sh"
 
 mirror() {
 	local m
@@ -26,7 +28,7 @@ in_chroot() { chroot "$DIR" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "
 
 if [ ! -x "$DIR/usr/bin/crash" ] || [ ! -f "$DIR/usr/include/crash/defs.h" ]; then
 	command -v debootstrap >/dev/null ||
-		DEBIAN_FRONTEND=noninteractive flock /run/lock/vmap_ext-apt apt-get -o DPkg::Lock::Timeout=900 install -y -qq debootstrap >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt_get install -y -qq debootstrap >/dev/null
 	MIRROR=$(mirror)
 	tmp=$DIR.tmp.$$
 	rm -rf --one-file-system "$tmp"
